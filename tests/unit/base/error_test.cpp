@@ -1,0 +1,52 @@
+#include <catch2/catch.hpp>
+
+#include <asio/error.hpp>
+#include <string>
+
+#include "relayload/error.hpp"
+#include "relayload/result.hpp"
+
+using relayload::condition;
+using relayload::errc;
+
+TEST_CASE("errc converts to std::error_code with a readable message", "[base]") {
+  std::error_code ec = errc::reply_timeout;
+  CHECK(ec.category().name() == std::string("relayload"));
+  CHECK(ec.message() == "reply timeout");
+  CHECK(relayload::to_string(errc::reply_timeout) == std::string("reply_timeout"));
+}
+
+TEST_CASE("errc maps onto the coarse conditions metrics count by", "[base]") {
+  CHECK(std::error_code(errc::malformed_json) == condition::protocol_violation);
+  CHECK(std::error_code(errc::server_error) == condition::remote_rejected);
+  CHECK(std::error_code(errc::reply_timeout) == condition::timed_out);
+  CHECK(std::error_code(errc::source_exhausted) == condition::local_resource);
+  CHECK(std::error_code(errc::source_exhausted) != condition::transport_failure);
+}
+
+TEST_CASE("system and Asio codes pass through unchanged and still classify", "[base]") {
+  const std::error_code refused = asio::error::connection_refused;
+  CHECK(refused == condition::transport_failure);
+  CHECK(std::error_code(EMFILE, std::system_category()) == condition::local_resource);
+  CHECK(std::error_code(asio::error::eof) == condition::transport_failure);
+  CHECK_FALSE(relayload::classify(std::error_code{}));
+}
+
+TEST_CASE("result<T> holds a value or an error", "[base]") {
+  relayload::result<int> ok = 42;
+  REQUIRE(ok.has_value());
+  CHECK(*ok == 42);
+  CHECK_FALSE(ok.error());
+
+  relayload::result<int> bad = relayload::unexpected(errc::corrupt_data);
+  CHECK_FALSE(bad.has_value());
+  CHECK(bad.error() == errc::corrupt_data);
+  CHECK(bad.value_or(7) == 7);
+  CHECK_THROWS_AS(bad.value(), std::system_error);
+
+  relayload::result<void> fine;
+  CHECK(fine.has_value());
+  relayload::result<void> failed = relayload::unexpected(errc::cancelled);
+  CHECK(failed.error() == errc::cancelled);
+  CHECK_THROWS_AS(failed.value(), std::system_error);
+}
