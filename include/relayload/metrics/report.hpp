@@ -1,0 +1,199 @@
+// relayload::metrics::report — the result of one run (or of many merged shards, processes
+// or machines): what the original tool's TestResults document holds, plus the histograms,
+// error counts and time series that make reports mergeable exactly.
+//
+// A report holds measured data only (counts, durations, histograms); every derived figure
+// (rates, latency statistics) is computed from it by the member functions below, and the
+// renderers (report_json.hpp) only write those figures out.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relayload/metrics/config_map.hpp"
+#include "relayload/metrics/counter_set.hpp"
+#include "relayload/metrics/error_tally.hpp"
+#include "relayload/metrics/histogram.hpp"
+#include "relayload/metrics/time_series.hpp"
+#include "relayload/result.hpp"
+
+namespace relayload::metrics {
+
+/// Version of the report document. The original tool's documents have no such field
+/// (version 1); version 2 adds histograms, errors, time series and the nearest-rank
+/// percentile definition of latency_stats.
+inline constexpr int report_schema_version = 2;
+
+/// Wall-clock instants in reports (timestamps only, never for measuring), millisecond
+/// precision as in the JSON.
+using report_time = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
+
+/// results.connections. For session-pair scenarios the counts are of pairs.
+struct connection_counts {
+  std::uint64_t attempted = 0;
+  std::uint64_t successful = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t immediate = 0;  ///< connected at the first attempt
+  std::uint64_t recovered = 0;  ///< connected after one or more retries
+
+  /// successful / attempted × 100; 0 when nothing was attempted.
+  double success_rate() const noexcept;
+
+  friend bool operator==(const connection_counts& a, const connection_counts& b) noexcept {
+    return a.attempted == b.attempted && a.successful == b.successful && a.failed == b.failed &&
+           a.immediate == b.immediate && a.recovered == b.recovered;
+  }
+};
+
+/// results.steadyState (steady-state scenario).
+struct steady_state_section {
+  std::chrono::nanoseconds hold_duration{0};
+  std::uint64_t current_disconnects = 0;  ///< disconnected at the end of the hold
+  /// Most connections down at once. Merged reports add the shards' peaks, an upper bound
+  /// when shards peak at different times; the "connections" time series has exact levels.
+  std::uint64_t peak_disconnects = 0;
+  std::uint64_t reconnects_during_hold = 0;  ///< successful reconnects during the hold
+  std::uint64_t disconnect_events = 0;       ///< every drop during the hold, however short
+
+  friend bool operator==(const steady_state_section& a, const steady_state_section& b) noexcept {
+    return a.hold_duration == b.hold_duration && a.current_disconnects == b.current_disconnects &&
+           a.peak_disconnects == b.peak_disconnects &&
+           a.reconnects_during_hold == b.reconnects_during_hold &&
+           a.disconnect_events == b.disconnect_events;
+  }
+};
+
+/// results.handshake (realistic-session).
+struct handshake_section {
+  std::uint64_t attempted = 0;
+  std::uint64_t successful = 0;
+  std::uint64_t failed = 0;
+  histogram latency;
+
+  /// successful / attempted × 100; 0 when nothing was attempted.
+  double success_rate() const noexcept;
+
+  friend bool operator==(const handshake_section& a, const handshake_section& b) noexcept {
+    return a.attempted == b.attempted && a.successful == b.successful && a.failed == b.failed &&
+           a.latency == b.latency;
+  }
+};
+
+/// results.messages (realistic-session, steady-messaging).
+struct messages_section {
+  std::uint64_t sent = 0;
+  std::uint64_t received = 0;
+  std::uint64_t failed = 0;
+  histogram latency;
+
+  /// received / sent × 100; 0 when nothing was sent.
+  double delivery_rate() const noexcept;
+
+  friend bool operator==(const messages_section& a, const messages_section& b) noexcept {
+    return a.sent == b.sent && a.received == b.received && a.failed == b.failed &&
+           a.latency == b.latency;
+  }
+};
+
+/// results.recovery (async-delivery).
+struct recovery_section {
+  std::uint64_t attempted = 0;
+  std::uint64_t received = 0;
+  std::uint64_t failed = 0;
+  histogram latency;
+
+  /// received / attempted × 100; 0 when nothing was attempted.
+  double delivery_rate() const noexcept;
+
+  friend bool operator==(const recovery_section& a, const recovery_section& b) noexcept {
+    return a.attempted == b.attempted && a.received == b.received && a.failed == b.failed &&
+           a.latency == b.latency;
+  }
+};
+
+/// One element of results.steadyMessaging.latencyOverTime, in the original's units.
+struct latency_point {
+  std::int64_t timestamp_ms = 0;  ///< end of the interval, from the scenario's start
+  double p50 = 0.0;               ///< milliseconds, unrounded
+  double p99 = 0.0;               ///< milliseconds, unrounded
+  /// Exchanges completed in the interval. (The original counted a sliding window of the
+  /// last 1,000 samples instead; schemaVersion 2 marks the change.)
+  std::uint64_t exchanges = 0;
+};
+
+/// The latencyOverTime points of a series: one per interval that recorded latencies.
+std::vector<latency_point> latency_over_time(const time_series& series);
+
+/// results.steadyMessaging (steady-messaging).
+struct steady_messaging_section {
+  std::int64_t duration_seconds = 0;
+  std::int64_t message_interval_seconds = 0;
+  std::uint64_t disconnects = 0;
+  /// Message latency per interval; rendered as latencyOverTime (see latency_over_time()).
+  time_series latency_over_time;
+
+  friend bool operator==(const steady_messaging_section& a, const steady_messaging_section& b) {
+    return a.duration_seconds == b.duration_seconds &&
+           a.message_interval_seconds == b.message_interval_seconds &&
+           a.disconnects == b.disconnects && a.latency_over_time == b.latency_over_time;
+  }
+};
+
+/// The whole result document.
+struct report {
+  std::string scenario;      ///< scenario name as given ("steady-state")
+  std::string target;        ///< --target, verbatim
+  report_time start_time{};  ///< when the run started (new; the original had none)
+  report_time end_time{};    ///< written as "timestamp", as the original did
+  config_map config;
+  connection_counts connections;
+  std::chrono::nanoseconds total_time{0};  ///< results.timing.totalTimeMs
+  /// Successful connect times; std::nullopt where connect time does not apply (the
+  /// session-pair scenarios always write null).
+  std::optional<histogram> connect_time;
+  std::uint64_t total_retries = 0;
+  std::optional<steady_state_section> steady_state;
+  std::optional<handshake_section> handshake;
+  std::optional<messages_section> messages;
+  std::optional<recovery_section> recovery;
+  std::optional<steady_messaging_section> steady_messaging;
+  /// More distributions by name, e.g. "messages.serviceTime" or
+  /// "messages.latencyIncludingFailures".
+  std::map<std::string, histogram, std::less<>> histograms;
+  counter_set counters;
+  error_tally errors;
+  /// Time series by name, e.g. "connections" (gauge "active", counters "connects", …).
+  std::map<std::string, time_series, std::less<>> series;
+  /// True when the run did not complete (interrupted, target died); the data is what was
+  /// measured until then.
+  bool partial = false;
+  /// How many shard reports were merged into this one.
+  std::uint64_t parts = 1;
+
+  /// attempted / total time, per second; 0 when no time elapsed.
+  double connections_per_sec() const noexcept;
+  /// total_retries / attempted; 0 when nothing was attempted.
+  double avg_retries_per_connection() const noexcept;
+  /// Percentage of successful connections still connected at the end of the hold
+  /// (connections.successful − current_disconnects) / successful × 100; 0 without a
+  /// steady-state section or without successful connections.
+  double connection_stability() const noexcept;
+
+  /// Merges another shard's report of the same run into this one: counts and histograms
+  /// add exactly, durations and the end time take the maximum, the start time the minimum
+  /// (a start time at the epoch counts as unknown and is not taken).
+  /// Refused with errc::invalid_argument when scenario, target, config or the set of
+  /// sections differ, and errc::layout_mismatch when histogram or series layouts differ;
+  /// on error this report is unchanged.
+  result<void> merge(const report& other);
+
+  friend bool operator==(const report& a, const report& b);
+  friend bool operator!=(const report& a, const report& b) { return !(a == b); }
+};
+
+}  // namespace relayload::metrics

@@ -1,0 +1,343 @@
+// to_json(report): renders only; every figure comes from the report's data or from the
+// arithmetic in report.cpp / latency_stats.cpp.
+#include "relayload/metrics/report_json.hpp"
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
+#include "metrics/iso_time_impl.hpp"
+#include "relayload/metrics/latency_stats.hpp"
+#include "relayload/metrics/latency_summary.hpp"
+
+namespace relayload::metrics {
+
+namespace {
+
+class json_out {
+ public:
+  json_out() : w_(buf_) { w_.SetIndent(' ', 2); }
+
+  std::string take() { return std::string(buf_.GetString(), buf_.GetSize()); }
+
+  json_out& key(std::string_view k) {
+    w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    return *this;
+  }
+  void string(std::string_view s) {
+    w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  }
+  void null() { w_.Null(); }
+  void boolean(bool b) { w_.Bool(b); }
+  void u64(std::uint64_t v) { w_.Uint64(v); }
+  void i64(std::int64_t v) { w_.Int64(v); }
+  /// A number as JavaScript's JSON.stringify writes it: whole values without ".0";
+  /// non-finite values (which JSON cannot hold) as null, as the original tool did.
+  void number(double v) {
+    if (!std::isfinite(v)) {
+      w_.Null();
+    } else if (std::trunc(v) == v && std::fabs(v) < 9.0e15) {
+      w_.Int64(static_cast<std::int64_t>(v));
+    } else {
+      w_.Double(v);
+    }
+  }
+  /// A double that must parse back as a double: keeps its fraction ("5.0").
+  void real(double v) {
+    if (std::isfinite(v)) {
+      w_.Double(v);
+    } else {
+      w_.Null();
+    }
+  }
+  void duration_ms(std::chrono::nanoseconds d) { number(static_cast<double>(d.count()) / 1e6); }
+  void begin_object() { w_.StartObject(); }
+  void end_object() { w_.EndObject(); }
+  void begin_array() { w_.StartArray(); }
+  void end_array() { w_.EndArray(); }
+
+ private:
+  rapidjson::StringBuffer buf_;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w_;
+};
+
+void write_latency_stats(json_out& o, const histogram& h) {
+  const std::optional<latency_stats> s = latency_stats::from(h);
+  if (!s) {
+    o.null();
+    return;
+  }
+  o.begin_object();
+  o.key("min").i64(s->min);
+  o.key("max").i64(s->max);
+  o.key("avg").i64(s->avg);
+  o.key("p50").i64(s->p50);
+  o.key("p95").i64(s->p95);
+  o.key("p99").i64(s->p99);
+  o.end_object();
+}
+
+void write_latency_summary(json_out& o, const histogram& h) {
+  const std::optional<latency_summary> s = latency_summary::from(h);
+  if (!s) {
+    o.null();
+    return;
+  }
+  const auto us = [](std::int64_t ns) { return static_cast<double>(ns) / 1e3; };
+  o.begin_object();
+  o.key("count").u64(s->count);
+  o.key("minUs").number(us(s->min));
+  o.key("meanUs").number(s->mean / 1e3);
+  o.key("p50Us").number(us(s->p50));
+  o.key("p90Us").number(us(s->p90));
+  o.key("p95Us").number(us(s->p95));
+  o.key("p99Us").number(us(s->p99));
+  o.key("p999Us").number(us(s->p999));
+  o.key("maxUs").number(us(s->max));
+  o.key("underflow").u64(s->underflow);
+  o.key("overflow").u64(s->overflow);
+  o.end_object();
+}
+
+// "latency" (original), "latencyDetail" and "latencyHistogram" (new) of a section.
+void write_latency_keys(json_out& o, const histogram& h) {
+  o.key("latency");
+  write_latency_stats(o, h);
+  o.key("latencyDetail");
+  write_latency_summary(o, h);
+  o.key("latencyHistogram").string(h.encode());
+}
+
+void write_layout(json_out& o, const histogram_layout& l) {
+  o.begin_object();
+  o.key("lowestNs").i64(l.lowest_discernible);
+  o.key("highestNs").i64(l.highest_trackable);
+  o.key("significantDigits").i64(l.significant_digits);
+  o.end_object();
+}
+
+void write_series(json_out& o, const time_series& s) {
+  const time_series_options& opt = s.options();
+  o.begin_object();
+  o.key("intervalNs").i64(static_cast<std::int64_t>(opt.interval.count()));
+  o.key("layout");
+  write_layout(o, opt.layout);
+  o.key("counters").begin_array();
+  for (const std::string& n : opt.counters) o.string(n);
+  o.end_array();
+  o.key("gauges").begin_array();
+  for (const std::string& n : opt.gauges) o.string(n);
+  o.end_array();
+  o.key("dropped").u64(s.dropped());
+  o.key("intervals").begin_array();
+  for (const interval_snapshot& snap : s.intervals()) {
+    o.begin_object();
+    o.key("index").u64(snap.index);
+    o.key("startMs").duration_ms(s.start_of(snap.index));
+    o.key("counts").begin_array();
+    for (const std::uint64_t c : snap.counters) o.u64(c);
+    o.end_array();
+    o.key("gauges").begin_array();
+    for (const std::int64_t g : snap.gauges) o.i64(g);
+    o.end_array();
+    if (snap.latency) {
+      o.key("latency");
+      write_latency_summary(o, *snap.latency);
+      o.key("histogram").string(snap.latency->encode());
+    } else {
+      o.key("latency").null();
+      o.key("histogram").null();
+    }
+    o.end_object();
+  }
+  o.end_array();
+  o.end_object();
+}
+
+void write_config(json_out& o, const config_map& config) {
+  o.begin_object();
+  for (const auto& [k, v] : config.entries()) {
+    o.key(k);
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::nullptr_t>) {
+            o.null();
+          } else if constexpr (std::is_same_v<T, bool>) {
+            o.boolean(x);
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            o.i64(x);
+          } else if constexpr (std::is_same_v<T, double>) {
+            o.real(x);
+          } else {
+            o.string(x);
+          }
+        },
+        v);
+  }
+  o.end_object();
+}
+
+void write_results(json_out& o, const report& r) {
+  o.begin_object();
+  o.key("connections").begin_object();
+  o.key("attempted").u64(r.connections.attempted);
+  o.key("successful").u64(r.connections.successful);
+  o.key("failed").u64(r.connections.failed);
+  o.key("successRate").number(r.connections.success_rate());
+  o.key("immediate").u64(r.connections.immediate);
+  o.key("recovered").u64(r.connections.recovered);
+  o.end_object();
+
+  o.key("timing").begin_object();
+  o.key("totalTimeMs").duration_ms(r.total_time);
+  o.key("connectionsPerSec").number(r.connections_per_sec());
+  o.end_object();
+
+  o.key("connectTime");
+  if (r.connect_time) {
+    write_latency_stats(o, *r.connect_time);
+  } else {
+    o.null();
+  }
+
+  o.key("retries").begin_object();
+  o.key("totalRetries").u64(r.total_retries);
+  o.key("avgRetriesPerConnection").number(r.avg_retries_per_connection());
+  o.end_object();
+
+  if (r.steady_state) {
+    const steady_state_section& s = *r.steady_state;
+    o.key("steadyState").begin_object();
+    o.key("holdDurationMs").duration_ms(s.hold_duration);
+    o.key("currentDisconnects").u64(s.current_disconnects);
+    o.key("peakDisconnects").u64(s.peak_disconnects);
+    o.key("reconnectsDuringHold").u64(s.reconnects_during_hold);
+    o.key("connectionStability").number(r.connection_stability());
+    o.key("disconnectEvents").u64(s.disconnect_events);
+    o.end_object();
+  }
+  if (r.handshake) {
+    const handshake_section& s = *r.handshake;
+    o.key("handshake").begin_object();
+    o.key("attempted").u64(s.attempted);
+    o.key("successful").u64(s.successful);
+    o.key("failed").u64(s.failed);
+    o.key("successRate").number(s.success_rate());
+    write_latency_keys(o, s.latency);
+    o.end_object();
+  }
+  if (r.messages) {
+    const messages_section& s = *r.messages;
+    o.key("messages").begin_object();
+    o.key("sent").u64(s.sent);
+    o.key("received").u64(s.received);
+    o.key("failed").u64(s.failed);
+    o.key("deliveryRate").number(s.delivery_rate());
+    write_latency_keys(o, s.latency);
+    o.end_object();
+  }
+  if (r.recovery) {
+    const recovery_section& s = *r.recovery;
+    o.key("recovery").begin_object();
+    o.key("attempted").u64(s.attempted);
+    o.key("received").u64(s.received);
+    o.key("failed").u64(s.failed);
+    o.key("deliveryRate").number(s.delivery_rate());
+    write_latency_keys(o, s.latency);
+    o.end_object();
+  }
+  if (r.steady_messaging) {
+    const steady_messaging_section& s = *r.steady_messaging;
+    o.key("steadyMessaging").begin_object();
+    o.key("durationSeconds").i64(s.duration_seconds);
+    o.key("messageIntervalSeconds").i64(s.message_interval_seconds);
+    o.key("disconnects").u64(s.disconnects);
+    o.key("latencyOverTime").begin_array();
+    for (const latency_point& p : latency_over_time(s.latency_over_time)) {
+      o.begin_object();
+      o.key("timestampMs").i64(p.timestamp_ms);
+      o.key("p50").number(p.p50);
+      o.key("p99").number(p.p99);
+      o.key("exchanges").u64(p.exchanges);
+      o.end_object();
+    }
+    o.end_array();
+    o.key("latencyOverTimeSeries");
+    write_series(o, s.latency_over_time);
+    o.end_object();
+  }
+
+  if (r.connect_time) {
+    o.key("connectTimeDetail");
+    write_latency_summary(o, *r.connect_time);
+    o.key("connectTimeHistogram").string(r.connect_time->encode());
+  }
+  o.key("histograms").begin_object();
+  for (const auto& [name, h] : r.histograms) {
+    o.key(name).begin_object();
+    o.key("detail");
+    write_latency_summary(o, h);
+    o.key("histogram").string(h.encode());
+    o.end_object();
+  }
+  o.end_object();
+
+  o.key("counters").begin_object();
+  for (const auto& [name, v] : r.counters.values()) o.key(name).u64(v);
+  o.end_object();
+
+  o.key("errors").begin_object();
+  o.key("total").u64(r.errors.total());
+  o.key("byCondition").begin_object();
+  for (const auto& [cls, n] : r.errors.by_condition()) o.key(to_string(cls)).u64(n);
+  o.end_object();
+  o.key("byCause").begin_array();
+  for (const error_tally::entry& e : r.errors.entries()) {
+    o.begin_object();
+    o.key("cause").string(e.cause);
+    o.key("condition").string(to_string(e.cls));
+    o.key("count").u64(e.count);
+    o.end_object();
+  }
+  o.end_array();
+  o.end_object();
+
+  o.key("timeSeries").begin_object();
+  for (const auto& [name, s] : r.series) {
+    o.key(name);
+    write_series(o, s);
+  }
+  o.end_object();
+  o.end_object();
+}
+
+}  // namespace
+
+std::string to_json(const report& r) {
+  json_out o;
+  o.begin_object();
+  o.key("scenario").string(r.scenario);
+  o.key("timestamp").string(detail::format_iso(r.end_time));
+  o.key("target").string(r.target);
+  o.key("config");
+  write_config(o, r.config);
+  o.key("results");
+  write_results(o, r);
+  o.key("schemaVersion").i64(report_schema_version);
+  o.key("partial").boolean(r.partial);
+  o.key("parts").u64(r.parts);
+  o.key("startTime").string(detail::format_iso(r.start_time));
+  o.end_object();
+  return o.take();
+}
+
+}  // namespace relayload::metrics

@@ -1,0 +1,443 @@
+// parse_report(): the inverse of to_json(). Reads measured data only (counts, durations,
+// histograms, series, errors); derived figures are recomputed, so they are not read back.
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "metrics/iso_time_impl.hpp"
+#include "relayload/error.hpp"
+#include "relayload/metrics/report_json.hpp"
+
+namespace relayload::metrics {
+
+namespace {
+
+using json = rapidjson::Value;
+
+class report_parser {
+ public:
+  explicit report_parser(const report_parse_options& options) : options_(options) {}
+
+  const std::string& error() const noexcept { return error_; }
+
+  bool parse(std::string_view text, report& r) {
+    rapidjson::Document doc;
+    // Iterative parsing: deeply nested input cannot exhaust the stack. Full precision:
+    // doubles read back exactly as written.
+    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(text.data(),
+                                                                                   text.size());
+    if (doc.HasParseError()) {
+      return fail("", std::string("not JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+                          " at offset " + std::to_string(doc.GetErrorOffset()));
+    }
+    if (!doc.IsObject()) return fail("", "the document is not a JSON object");
+    const json* version = doc.FindMember("schemaVersion") != doc.MemberEnd()
+                              ? &doc.FindMember("schemaVersion")->value
+                              : nullptr;
+    if (version == nullptr) {
+      return fail("schemaVersion",
+                  "missing: not a relayload report (the original tool's "
+                  "documents carry no histograms and cannot be merged)");
+    }
+    if (!version->IsInt() || version->GetInt() != report_schema_version) {
+      return fail("schemaVersion",
+                  "unsupported version (expected " + std::to_string(report_schema_version) + ")");
+    }
+    if (!get_string(doc, "scenario", "", r.scenario) || !get_string(doc, "target", "", r.target) ||
+        !get_time(doc, "timestamp", "", r.end_time) ||
+        !get_time(doc, "startTime", "", r.start_time) || !get_bool(doc, "partial", "", r.partial) ||
+        !get_u64(doc, "parts", "", r.parts)) {
+      return false;
+    }
+    if (r.parts == 0) return fail("parts", "must be at least 1");
+    const json* config = object(doc, "config", "");
+    if (config == nullptr || !parse_config(*config, r.config)) return false;
+    const json* results = object(doc, "results", "");
+    return results != nullptr && parse_results(*results, r);
+  }
+
+ private:
+  bool fail(const std::string& path, const std::string& what) {
+    if (error_.empty()) error_ = path.empty() ? what : path + ": " + what;
+    return false;
+  }
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+
+  const json* member(const json& obj, const char* key) {
+    const auto it = obj.FindMember(key);
+    return it == obj.MemberEnd() ? nullptr : &it->value;
+  }
+  const json* required(const json& obj, const char* key, const std::string& path) {
+    const json* v = member(obj, key);
+    if (v == nullptr) fail(join(path, key), "missing");
+    return v;
+  }
+  const json* object(const json& obj, const char* key, const std::string& path) {
+    const json* v = required(obj, key, path);
+    if (v != nullptr && !v->IsObject()) {
+      fail(join(path, key), "expected an object");
+      return nullptr;
+    }
+    return v;
+  }
+  const json* array(const json& obj, const char* key, const std::string& path) {
+    const json* v = required(obj, key, path);
+    if (v != nullptr && !v->IsArray()) {
+      fail(join(path, key), "expected an array");
+      return nullptr;
+    }
+    return v;
+  }
+
+  bool get_u64(const json& obj, const char* key, const std::string& path, std::uint64_t& out) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (!v->IsUint64()) return fail(join(path, key), "expected a non-negative integer");
+    out = v->GetUint64();
+    return true;
+  }
+  bool get_i64(const json& obj, const char* key, const std::string& path, std::int64_t& out) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (!v->IsInt64()) return fail(join(path, key), "expected an integer");
+    out = v->GetInt64();
+    return true;
+  }
+  bool get_bool(const json& obj, const char* key, const std::string& path, bool& out) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (!v->IsBool()) return fail(join(path, key), "expected true or false");
+    out = v->GetBool();
+    return true;
+  }
+  bool get_string(const json& obj, const char* key, const std::string& path, std::string& out) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (!v->IsString()) return fail(join(path, key), "expected a string");
+    out.assign(v->GetString(), v->GetStringLength());
+    return true;
+  }
+  bool get_time(const json& obj, const char* key, const std::string& path, report_time& out) {
+    std::string s;
+    if (!get_string(obj, key, path, s)) return false;
+    const auto t = detail::parse_iso(s);
+    if (!t)
+      return fail(join(path, key), "expected an ISO-8601 UTC time like 2026-01-31T12:00:00.000Z");
+    out = *t;
+    return true;
+  }
+  // Milliseconds with nanosecond digits, as to_json() writes durations.
+  bool get_duration_ms(const json& obj, const char* key, const std::string& path,
+                       std::chrono::nanoseconds& out) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (!v->IsNumber()) return fail(join(path, key), "expected a number of milliseconds");
+    const double ms = v->GetDouble();
+    if (!(ms >= 0.0) || ms > 9.0e12) {
+      return fail(join(path, key), "expected milliseconds between 0 and 9e12");
+    }
+    out = std::chrono::nanoseconds(std::llround(ms * 1e6));
+    return true;
+  }
+  bool get_histogram(const json& v, const std::string& path, histogram& out) {
+    if (!v.IsString()) return fail(path, "expected an encoded histogram string");
+    auto h = histogram::decode(std::string_view(v.GetString(), v.GetStringLength()));
+    if (!h) return fail(path, "corrupt histogram");
+    used_buckets_ += h->layout().bucket_count();
+    if (used_buckets_ > options_.max_total_buckets) {
+      return fail(path, "the report's histograms exceed the bucket limit");
+    }
+    out = std::move(*h);
+    return true;
+  }
+  bool get_histogram(const json& obj, const char* key, const std::string& path, histogram& out) {
+    const json* v = required(obj, key, path);
+    return v != nullptr && get_histogram(*v, join(path, key), out);
+  }
+  // Latency objects are derived; only their shape is checked.
+  bool check_stats(const json& obj, const char* key, const std::string& path) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (!v->IsNull() && !v->IsObject()) return fail(join(path, key), "expected an object or null");
+    return true;
+  }
+
+  bool parse_config(const json& obj, config_map& out) {
+    for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+      const std::string key(it->name.GetString(), it->name.GetStringLength());
+      const std::string path = join("config", key);
+      if (out.find(key) != nullptr) return fail(path, "defined twice");
+      const json& v = it->value;
+      if (v.IsNull()) {
+        out.set(key, nullptr);
+      } else if (v.IsBool()) {
+        out.set(key, v.GetBool());
+      } else if (v.IsInt64()) {
+        out.set(key, v.GetInt64());
+      } else if (v.IsDouble()) {
+        out.set(key, v.GetDouble());
+      } else if (v.IsString()) {
+        out.set(key, std::string(v.GetString(), v.GetStringLength()));
+      } else {
+        return fail(path, "expected null, a boolean, a number (within 64-bit range) or a string");
+      }
+    }
+    return true;
+  }
+
+  bool parse_results(const json& res, report& r) {
+    const std::string p = "results";
+    const json* c = object(res, "connections", p);
+    if (c == nullptr) return false;
+    const std::string cp = join(p, "connections");
+    if (!get_u64(*c, "attempted", cp, r.connections.attempted) ||
+        !get_u64(*c, "successful", cp, r.connections.successful) ||
+        !get_u64(*c, "failed", cp, r.connections.failed) ||
+        !get_u64(*c, "immediate", cp, r.connections.immediate) ||
+        !get_u64(*c, "recovered", cp, r.connections.recovered)) {
+      return false;
+    }
+    const json* timing = object(res, "timing", p);
+    if (timing == nullptr ||
+        !get_duration_ms(*timing, "totalTimeMs", join(p, "timing"), r.total_time)) {
+      return false;
+    }
+    const json* retries = object(res, "retries", p);
+    if (retries == nullptr ||
+        !get_u64(*retries, "totalRetries", join(p, "retries"), r.total_retries)) {
+      return false;
+    }
+    if (!check_stats(res, "connectTime", p)) return false;
+    if (member(res, "connectTimeHistogram") != nullptr) {
+      histogram h;
+      if (!get_histogram(res, "connectTimeHistogram", p, h)) return false;
+      r.connect_time = std::move(h);
+    }
+
+    if (const json* s = member(res, "steadyState")) {
+      const std::string sp = join(p, "steadyState");
+      if (!s->IsObject()) return fail(sp, "expected an object");
+      steady_state_section sec;
+      if (!get_duration_ms(*s, "holdDurationMs", sp, sec.hold_duration) ||
+          !get_u64(*s, "currentDisconnects", sp, sec.current_disconnects) ||
+          !get_u64(*s, "peakDisconnects", sp, sec.peak_disconnects) ||
+          !get_u64(*s, "reconnectsDuringHold", sp, sec.reconnects_during_hold) ||
+          !get_u64(*s, "disconnectEvents", sp, sec.disconnect_events)) {
+        return false;
+      }
+      r.steady_state = std::move(sec);
+    }
+    if (const json* s = member(res, "handshake")) {
+      const std::string sp = join(p, "handshake");
+      if (!s->IsObject()) return fail(sp, "expected an object");
+      handshake_section sec;
+      if (!get_u64(*s, "attempted", sp, sec.attempted) ||
+          !get_u64(*s, "successful", sp, sec.successful) ||
+          !get_u64(*s, "failed", sp, sec.failed) || !check_stats(*s, "latency", sp) ||
+          !get_histogram(*s, "latencyHistogram", sp, sec.latency)) {
+        return false;
+      }
+      r.handshake = std::move(sec);
+    }
+    if (const json* s = member(res, "messages")) {
+      const std::string sp = join(p, "messages");
+      if (!s->IsObject()) return fail(sp, "expected an object");
+      messages_section sec;
+      if (!get_u64(*s, "sent", sp, sec.sent) || !get_u64(*s, "received", sp, sec.received) ||
+          !get_u64(*s, "failed", sp, sec.failed) || !check_stats(*s, "latency", sp) ||
+          !get_histogram(*s, "latencyHistogram", sp, sec.latency)) {
+        return false;
+      }
+      r.messages = std::move(sec);
+    }
+    if (const json* s = member(res, "recovery")) {
+      const std::string sp = join(p, "recovery");
+      if (!s->IsObject()) return fail(sp, "expected an object");
+      recovery_section sec;
+      if (!get_u64(*s, "attempted", sp, sec.attempted) ||
+          !get_u64(*s, "received", sp, sec.received) || !get_u64(*s, "failed", sp, sec.failed) ||
+          !check_stats(*s, "latency", sp) ||
+          !get_histogram(*s, "latencyHistogram", sp, sec.latency)) {
+        return false;
+      }
+      r.recovery = std::move(sec);
+    }
+    if (const json* s = member(res, "steadyMessaging")) {
+      const std::string sp = join(p, "steadyMessaging");
+      if (!s->IsObject()) return fail(sp, "expected an object");
+      steady_messaging_section sec;
+      const json* series = object(*s, "latencyOverTimeSeries", sp);
+      if (!get_i64(*s, "durationSeconds", sp, sec.duration_seconds) ||
+          !get_i64(*s, "messageIntervalSeconds", sp, sec.message_interval_seconds) ||
+          !get_u64(*s, "disconnects", sp, sec.disconnects) || series == nullptr ||
+          !parse_series(*series, join(sp, "latencyOverTimeSeries"), sec.latency_over_time)) {
+        return false;
+      }
+      r.steady_messaging = std::move(sec);
+    }
+
+    const json* hs = object(res, "histograms", p);
+    if (hs == nullptr) return false;
+    for (auto it = hs->MemberBegin(); it != hs->MemberEnd(); ++it) {
+      const std::string name(it->name.GetString(), it->name.GetStringLength());
+      const std::string hp = join(join(p, "histograms"), name);
+      if (!it->value.IsObject()) return fail(hp, "expected an object");
+      histogram h;
+      if (!get_histogram(it->value, "histogram", hp, h)) return false;
+      if (!r.histograms.emplace(name, std::move(h)).second) return fail(hp, "defined twice");
+    }
+
+    const json* counters = object(res, "counters", p);
+    if (counters == nullptr) return false;
+    for (auto it = counters->MemberBegin(); it != counters->MemberEnd(); ++it) {
+      const std::string name(it->name.GetString(), it->name.GetStringLength());
+      const std::string cp2 = join(join(p, "counters"), name);
+      if (!it->value.IsUint64()) return fail(cp2, "expected a non-negative integer");
+      if (r.counters.values().count(name) != 0) return fail(cp2, "defined twice");
+      r.counters.add(name, it->value.GetUint64());
+    }
+
+    const json* errors = object(res, "errors", p);
+    if (errors == nullptr || !parse_errors(*errors, join(p, "errors"), r.errors)) return false;
+
+    const json* ts = object(res, "timeSeries", p);
+    if (ts == nullptr) return false;
+    for (auto it = ts->MemberBegin(); it != ts->MemberEnd(); ++it) {
+      const std::string name(it->name.GetString(), it->name.GetStringLength());
+      const std::string sp = join(join(p, "timeSeries"), name);
+      if (!it->value.IsObject()) return fail(sp, "expected an object");
+      time_series s;
+      if (!parse_series(it->value, sp, s)) return false;
+      if (!r.series.emplace(name, std::move(s)).second) return fail(sp, "defined twice");
+    }
+    return true;
+  }
+
+  bool parse_errors(const json& obj, const std::string& path, error_tally& out) {
+    const json* causes = array(obj, "byCause", path);
+    if (causes == nullptr) return false;
+    std::set<std::pair<std::string, int>> seen;
+    for (rapidjson::SizeType i = 0; i < causes->Size(); ++i) {
+      const json& e = (*causes)[i];
+      const std::string ep = join(path, "byCause[" + std::to_string(i) + "]");
+      if (!e.IsObject()) return fail(ep, "expected an object");
+      std::string cause, cls_name;
+      std::uint64_t count = 0;
+      if (!get_string(e, "cause", ep, cause) || !get_string(e, "condition", ep, cls_name) ||
+          !get_u64(e, "count", ep, count)) {
+        return false;
+      }
+      const auto cls = condition_from_string(cls_name);
+      if (!cls) return fail(join(ep, "condition"), "unknown condition \"" + cls_name + "\"");
+      if (count == 0) return fail(join(ep, "count"), "must be at least 1");
+      if (!seen.emplace(cause, static_cast<int>(*cls)).second) {
+        return fail(ep, "cause and condition listed twice");
+      }
+      out.add(cause, *cls, count);
+    }
+    return true;
+  }
+
+  bool parse_names(const json& obj, const char* key, const std::string& path,
+                   std::vector<std::string>& out) {
+    const json* a = array(obj, key, path);
+    if (a == nullptr) return false;
+    for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
+      if (!(*a)[i].IsString()) return fail(join(path, key), "expected an array of strings");
+      out.emplace_back((*a)[i].GetString(), (*a)[i].GetStringLength());
+    }
+    return true;
+  }
+
+  bool parse_series(const json& obj, const std::string& path, time_series& out) {
+    time_series_options opt;
+    std::int64_t interval = 0, digits = 0;
+    const json* layout = object(obj, "layout", path);
+    if (!get_i64(obj, "intervalNs", path, interval) || layout == nullptr ||
+        !get_i64(*layout, "lowestNs", join(path, "layout"), opt.layout.lowest_discernible) ||
+        !get_i64(*layout, "highestNs", join(path, "layout"), opt.layout.highest_trackable) ||
+        !get_i64(*layout, "significantDigits", join(path, "layout"), digits) ||
+        !parse_names(obj, "counters", path, opt.counters) ||
+        !parse_names(obj, "gauges", path, opt.gauges)) {
+      return false;
+    }
+    if (digits < 1 || digits > 5) return fail(join(path, "layout"), "invalid significantDigits");
+    opt.interval = std::chrono::nanoseconds(interval);
+    opt.layout.significant_digits = static_cast<int>(digits);
+    if (const auto problems = opt.validate(); !problems.empty()) {
+      return fail(path, problems.front());
+    }
+    time_series s(std::move(opt));
+    std::uint64_t dropped = 0;
+    if (!get_u64(obj, "dropped", path, dropped)) return false;
+    s.set_dropped(dropped);
+
+    const json* intervals = array(obj, "intervals", path);
+    if (intervals == nullptr) return false;
+    if (intervals->Size() > time_series::max_intervals) return fail(path, "too many intervals");
+    for (rapidjson::SizeType i = 0; i < intervals->Size(); ++i) {
+      const json& iv = (*intervals)[i];
+      const std::string ip = join(path, "intervals[" + std::to_string(i) + "]");
+      if (!iv.IsObject()) return fail(ip, "expected an object");
+      interval_snapshot snap;
+      if (!get_u64(iv, "index", ip, snap.index)) return false;
+      if (snap.index != i) return fail(join(ip, "index"), "intervals must be numbered 0, 1, 2, …");
+      const json* counts = array(iv, "counts", ip);
+      const json* gauges = array(iv, "gauges", ip);
+      const json* hist = required(iv, "histogram", ip);
+      if (counts == nullptr || gauges == nullptr || hist == nullptr) return false;
+      if (counts->Size() != s.options().counters.size() ||
+          gauges->Size() != s.options().gauges.size()) {
+        return fail(ip, "counts and gauges must match the series' names");
+      }
+      for (rapidjson::SizeType k = 0; k < counts->Size(); ++k) {
+        if (!(*counts)[k].IsUint64())
+          return fail(join(ip, "counts"), "expected non-negative integers");
+        snap.counters.push_back((*counts)[k].GetUint64());
+      }
+      for (rapidjson::SizeType k = 0; k < gauges->Size(); ++k) {
+        if (!(*gauges)[k].IsInt64()) return fail(join(ip, "gauges"), "expected integers");
+        snap.gauges.push_back((*gauges)[k].GetInt64());
+      }
+      if (!hist->IsNull()) {
+        histogram h;
+        if (!get_histogram(*hist, join(ip, "histogram"), h)) return false;
+        snap.latency = std::move(h);
+      }
+      if (!s.append(std::move(snap))) {
+        return fail(join(ip, "histogram"), "layout differs from the series' layout");
+      }
+    }
+    out = std::move(s);
+    return true;
+  }
+
+  report_parse_options options_;
+  std::size_t used_buckets_ = 0;
+  std::string error_;
+};
+
+}  // namespace
+
+result<report> parse_report(std::string_view json_text, std::string* error_message,
+                            const report_parse_options& options) {
+  report_parser parser(options);
+  report r;
+  if (!parser.parse(json_text, r)) {
+    if (error_message != nullptr) *error_message = parser.error();
+    return unexpected(errc::corrupt_data);
+  }
+  if (error_message != nullptr) error_message->clear();
+  return r;
+}
+
+}  // namespace relayload::metrics

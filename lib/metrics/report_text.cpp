@@ -1,0 +1,176 @@
+#include "relayload/metrics/report_text.hpp"
+
+#include <fmt/format.h>
+
+#include "relayload/metrics/latency_stats.hpp"
+
+namespace relayload::metrics {
+
+namespace {
+
+enum class tone { none, green, yellow, red };
+
+class painter {
+ public:
+  explicit painter(bool on) : on_(on) {}
+  std::string operator()(tone t, const std::string& s) const {
+    if (!on_ || t == tone::none) return s;
+    const char* code = t == tone::green ? "\x1b[32m" : t == tone::yellow ? "\x1b[33m" : "\x1b[31m";
+    return code + s + "\x1b[0m";
+  }
+
+ private:
+  bool on_;
+};
+
+tone by_floor(double v, double green, double yellow) {
+  return v >= green ? tone::green : v >= yellow ? tone::yellow : tone::red;
+}
+
+std::string pct(double v) { return fmt::format("{:.1f}%", v); }
+
+// "min=1ms, avg=2ms, p50=1ms, p95=3ms, p99=4ms, max=23ms"; p99 coloured (≤100 green,
+// ≤400 yellow), or against an SLO (≤slo green, else red).
+std::string latency_line(const histogram& h, const painter& paint, std::int64_t slo_ms = 0) {
+  const auto s = latency_stats::from(h);
+  if (!s) return "no samples";
+  tone t;
+  if (slo_ms > 0) t = s->p99 <= slo_ms ? tone::green : tone::red;
+  else t = s->p99 <= 100 ? tone::green : s->p99 <= 400 ? tone::yellow : tone::red;
+  return fmt::format("min={}ms, avg={}ms, p50={}ms, p95={}ms, {}, max={}ms (n={})", s->min,
+                     s->avg, s->p50, s->p95, paint(t, fmt::format("p99={}ms", s->p99)), s->max,
+                     h.count());
+}
+
+// The original's message SLO: p99 ≤ 400 ms. No data is a failure, and says so.
+std::string p99_slo_line(const histogram& h, const painter& paint) {
+  constexpr std::int64_t target = 400;
+  const auto s = latency_stats::from(h);
+  if (!s) {
+    return fmt::format("  SLO P99:     {} (target ≤ {}ms, no successful samples)\n",
+                       paint(tone::red, "✗ FAIL"), target);
+  }
+  const bool ok = s->p99 <= target;
+  return fmt::format("  SLO P99:     {} (target ≤ {}ms, actual {}ms)\n",
+                     ok ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"), target,
+                     s->p99);
+}
+
+}  // namespace
+
+std::string render_summary(const report& r, const text_options& options) {
+  const painter paint(options.color);
+  const std::string rule(60, '=');
+  std::string out;
+  out += rule + "\nRESULTS SUMMARY" + (r.partial ? "  (PARTIAL: the run did not complete)" : "") +
+         "\n" + rule + "\n";
+
+  const bool pairs = r.handshake || r.recovery || r.steady_messaging;
+  const auto& c = r.connections;
+  out += fmt::format("{:<18}{} attempted, {} successful ({})\n",
+                     pairs ? "Connection Pairs:" : "Connections:", c.attempted, c.successful,
+                     paint(by_floor(c.success_rate(), 99, 95), pct(c.success_rate())));
+  if (!pairs) {
+    out += fmt::format("  ✓ Immediate: {} | ↻ Recovered: {} | ✗ Failed: {}\n", c.immediate,
+                       c.recovered, c.failed);
+  }
+  out += fmt::format("Total time:       {}ms\n",
+                     (r.total_time.count() + 500'000) / 1'000'000);
+  out += fmt::format("Rate:             {:.1f} conn/sec\n", r.connections_per_sec());
+  if (r.connect_time && !r.handshake) {
+    out += "Connect:          " + latency_line(*r.connect_time, paint) + "\n";
+  }
+  if (r.total_retries > 0) {
+    out += paint(tone::yellow, fmt::format("Retries:          {} total (avg {:.1f} per conn)",
+                                           r.total_retries, r.avg_retries_per_connection())) +
+           "\n";
+  }
+  if (r.steady_state) {
+    const auto& s = *r.steady_state;
+    out += fmt::format("Hold:             {}s\n", (s.hold_duration.count() + 500'000'000) / 1'000'000'000);
+    out += fmt::format("Disconnects:      {} current, {} peak, {} events during the hold\n",
+                       paint(s.current_disconnects == 0 ? tone::green : tone::red,
+                             std::to_string(s.current_disconnects)),
+                       s.peak_disconnects, s.disconnect_events);
+    if (s.reconnects_during_hold > 0) {
+      out += fmt::format("Reconnects:       {} during hold\n", s.reconnects_during_hold);
+    }
+    const double stability = r.connection_stability();
+    out += fmt::format("Stability:        {}\n", paint(by_floor(stability, 99.9, 99), pct(stability)));
+  }
+  if (r.handshake) {
+    const auto& h = *r.handshake;
+    out += "\nHandshake\n";
+    out += fmt::format("  Pairs:       {}/{} ({})\n", h.successful, h.attempted,
+                       paint(by_floor(h.success_rate(), 99, 95), pct(h.success_rate())));
+    out += "  Latency:     " + latency_line(h.latency, paint) + "\n";
+  }
+  if (r.messages && !r.steady_messaging) {
+    const auto& m = *r.messages;
+    out += "\nMessages\n";
+    out += fmt::format("  Delivery:    {}/{} ({})\n", m.received, m.sent,
+                       paint(by_floor(m.delivery_rate(), 99.9, 99), pct(m.delivery_rate())));
+    if (m.failed > 0) out += fmt::format("  Failed:      {}\n", m.failed);
+    out += "  Latency:     " + latency_line(m.latency, paint, 400) + "\n";
+    out += p99_slo_line(m.latency, paint);
+  }
+  if (r.recovery) {
+    const auto& v = *r.recovery;
+    out += "\nHistorical Recovery\n";
+    out += fmt::format("  Received:    {}/{} ({})\n", v.received, v.attempted,
+                       paint(by_floor(v.delivery_rate(), 100, 99), pct(v.delivery_rate())));
+    if (v.failed > 0) out += fmt::format("  Failed:      {}\n", v.failed);
+    if (v.latency.count() > 0) out += "  Latency:     " + latency_line(v.latency, paint) + "\n";
+    const bool ok = v.attempted > 0 && v.received == v.attempted;
+    out += fmt::format("  SLO:         {} (target 100%, actual {})\n",
+                       ok ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
+                       pct(v.delivery_rate()));
+  }
+  if (r.steady_messaging) {
+    const auto& s = *r.steady_messaging;
+    out += "\nSustained Messaging\n";
+    out += fmt::format("  Duration:    {}s (interval: {}s)\n", s.duration_seconds,
+                       s.message_interval_seconds);
+    if (r.messages) {
+      const auto& m = *r.messages;
+      out += fmt::format("  Exchanges:   {}/{} ({})\n", m.received, m.sent,
+                         paint(by_floor(m.delivery_rate(), 99.9, 99), pct(m.delivery_rate())));
+      if (s.disconnects > 0) out += fmt::format("  Disconnects: {} during test\n", s.disconnects);
+      out += "  Latency:     " + latency_line(m.latency, paint, 400) + "\n";
+      out += p99_slo_line(m.latency, paint);
+    }
+    const auto points = latency_over_time(s.latency_over_time);
+    if (points.size() >= 2) {
+      const double first = points.front().p99, last = points.back().p99;
+      out += fmt::format("  Trend:       P99 {:.0f}ms → {} (first → last)\n", first,
+                         paint(last <= 1.2 * first ? tone::green : tone::yellow,
+                               fmt::format("{:.0f}ms", last)));
+    }
+  }
+  if (!r.errors.empty()) {
+    out += "\nErrors by cause\n";
+    for (const auto& e : r.errors.entries()) {
+      out += fmt::format("  {:>8}x {} ({})\n", e.count, e.cause, to_string(e.cls));
+    }
+  }
+  out += rule + "\n";
+  return out;
+}
+
+std::string render_progress(const report& live, std::chrono::nanoseconds elapsed) {
+  const double secs = static_cast<double>(elapsed.count()) / 1e9;
+  const auto& c = live.connections;
+  const double rate = secs > 0 ? static_cast<double>(c.successful) / secs : 0.0;
+  std::string line = fmt::format("[{:.0f}s] connected {}/{} | failed {} | {:.1f}/s", secs,
+                                 c.successful, c.attempted, c.failed, rate);
+  if (live.messages) {
+    line += fmt::format(" | messages {}/{}", live.messages->received, live.messages->sent);
+  }
+  if (live.steady_state) {
+    line += fmt::format(" | down {} (peak {})", live.steady_state->current_disconnects,
+                        live.steady_state->peak_disconnects);
+  }
+  return line;
+}
+
+}  // namespace relayload::metrics
