@@ -1,0 +1,135 @@
+// Private: websocketpp configurations used by relayload::net. Include this FIRST in a
+// translation unit (before any other header that may include Asio).
+//
+// websocketpp 0.8.2 still uses Asio's deprecated io_service/strand/work names, so the
+// project does not define ASIO_NO_DEPRECATED anywhere: a definition in only some
+// translation units would give Asio's inline functions two different bodies (an ODR
+// violation).
+#pragma once
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <websocketpp/client.hpp>
+#include <websocketpp/concurrency/none.hpp>
+#include <websocketpp/config/core.hpp>
+#include <websocketpp/logger/stub.hpp>
+#include <websocketpp/server.hpp>
+#include <websocketpp/transport/asio/endpoint.hpp>
+#include <websocketpp/transport/asio/security/none.hpp>
+#include <websocketpp/transport/asio/security/tls.hpp>
+
+#include "relayload/net/ws_client.hpp"
+#include "relayload/net/ws_server.hpp"
+
+namespace relayload::net::detail {
+
+/// Masking keys and Sec-WebSocket-Key nonces need to be unpredictable to proxies, not
+/// cryptographically strong; websocketpp's random_device generator would make a syscall
+/// per frame. xorshift64*, seeded once per endpoint (no global state).
+class fast_rng {
+ public:
+  using result_type = std::uint32_t;
+  fast_rng() {
+    std::random_device rd;
+    state_ = (std::uint64_t{rd()} << 32) ^ rd() ^ 0x9E3779B97F4A7C15ull;
+    if (state_ == 0) state_ = 1;
+  }
+  std::uint32_t operator()() noexcept {
+    state_ ^= state_ >> 12;
+    state_ ^= state_ << 25;
+    state_ ^= state_ >> 27;
+    return static_cast<std::uint32_t>((state_ * 0x2545F4914F6CDD1Dull) >> 32);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+/// Per-connection user data: websocketpp has no user-data slot, but lets the config
+/// choose the connection's base class. Handlers are installed once per endpoint and find
+/// their owner through this base, so no per-connection std::function is allocated.
+struct client_con_base {
+  ws_client::impl* owner = nullptr;  // null once the attempt is over for the ws_client
+  std::shared_ptr<void> context;     // keeps the endpoint alive as long as the connection
+};
+
+struct server_con_base {
+  connection_id id = 0;          // 0 until accepted
+  std::shared_ptr<void> server;  // keeps the endpoint alive as long as the connection
+};
+
+template <class Socket, class ConBase, std::size_t ReadBuffer>
+struct wspp_config : websocketpp::config::core {
+  using type = wspp_config;
+  using base = websocketpp::config::core;
+
+  // One io_context per thread, no strands, no locks.
+  using concurrency_type = websocketpp::concurrency::none;
+  using request_type = base::request_type;
+  using response_type = base::response_type;
+  using message_type = base::message_type;
+  using con_msg_manager_type = base::con_msg_manager_type;
+  using endpoint_msg_manager_type = base::endpoint_msg_manager_type;
+  // The library never prints; the stub logger compiles every log call away.
+  using alog_type = websocketpp::log::stub;
+  using elog_type = websocketpp::log::stub;
+  using rng_type = fast_rng;
+  using connection_base = ConBase;
+
+  static const bool enable_multithreading = false;
+
+  struct transport_config : base::transport_config {
+    using concurrency_type = type::concurrency_type;
+    using alog_type = type::alog_type;
+    using elog_type = type::elog_type;
+    using request_type = type::request_type;
+    using response_type = type::response_type;
+    using socket_type = Socket;
+    static const bool enable_multithreading = false;
+    // Handshake deadlines are enforced by relayload (one timer per server / context),
+    // so websocketpp's per-connection timers are off: 0 disables them.
+    static const long timeout_socket_pre_init = 0;
+    static const long timeout_proxy = 0;
+    static const long timeout_socket_post_init = 0;
+    static const long timeout_dns_resolve = 0;
+    static const long timeout_connect = 0;
+    // A TLS peer that never answers close_notify must not keep the socket forever.
+    static const long timeout_socket_shutdown = 2000;
+  };
+  using transport_type = websocketpp::transport::asio::endpoint<transport_config>;
+
+  static const long timeout_open_handshake = 0;
+  static const long timeout_close_handshake = 2000;
+  static const long timeout_pong = 5000;
+  static const websocketpp::log::level elog_level = websocketpp::log::elevel::none;
+  static const websocketpp::log::level alog_level = websocketpp::log::alevel::none;
+  // MWP frames are 100-700 bytes; the buffer is inline in every connection object.
+  static const std::size_t connection_read_buffer_size = ReadBuffer;
+  // Must stay true: with extensions off, websocketpp 0.8.2's client treats every
+  // handshake response as a failed extension negotiation. permessage-deflate stays the
+  // core config's "disabled" implementation, so nothing is negotiated.
+  static const bool enable_extensions = true;
+  static const std::size_t max_message_size = 65536;
+  static const std::size_t max_http_body_size = 8192;
+};
+
+inline constexpr std::size_t client_read_buffer = 2048;
+inline constexpr std::size_t server_read_buffer = 2048;
+
+using plain_socket = websocketpp::transport::asio::basic_socket::endpoint;
+using tls_socket = websocketpp::transport::asio::tls_socket::endpoint;
+
+using client_plain_config = wspp_config<plain_socket, client_con_base, client_read_buffer>;
+using client_tls_config = wspp_config<tls_socket, client_con_base, client_read_buffer>;
+using server_plain_config = wspp_config<plain_socket, server_con_base, server_read_buffer>;
+using server_tls_config = wspp_config<tls_socket, server_con_base, server_read_buffer>;
+
+using plain_client = websocketpp::client<client_plain_config>;
+using tls_client = websocketpp::client<client_tls_config>;
+using plain_server = websocketpp::server<server_plain_config>;
+using tls_server = websocketpp::server<server_tls_config>;
+
+}  // namespace relayload::net::detail
