@@ -1,5 +1,7 @@
 #include "net/wspp_impl.hpp"  // first: see the note on ASIO_NO_DEPRECATED there
 
+#include <fcntl.h>
+
 #include <sys/socket.h>
 
 #include <deque>
@@ -115,6 +117,9 @@ class server_core final : public ws_server::impl {
         return fail(std::error_code(errno, std::system_category()));
       }
     }
+    // A process that embeds the relay may spawn children (tests, tools); they must not
+    // inherit the listening socket, or a restart on the same port finds it still in use.
+    ::fcntl(acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
     acceptor_.bind(where, ec);
     if (ec) return fail(ec);  // e.g. address_in_use: passed through, classify() knows it
     acceptor_.listen(options_.listen_backlog, ec);
@@ -275,6 +280,7 @@ class server_core final : public ws_server::impl {
       std::error_code ignored;
       // Small frames (replies, pushes) must not wait for Nagle and delayed ACKs.
       con->get_raw_socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+      ::fcntl(con->get_raw_socket().native_handle(), F_SETFD, FD_CLOEXEC);
       conns_.emplace(id, entry{con, con_state::handshaking});
       add_handshake_deadline(id);
       con->start();  // runs no user callback: the first is on_open, after async reads
