@@ -12,12 +12,17 @@ if(Asio_INCLUDE_DIR AND EXISTS "${Asio_INCLUDE_DIR}/asio/version.hpp")
 endif()
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(Asio REQUIRED_VARS Asio_INCLUDE_DIR VERSION_VAR Asio_VERSION)
+# Definitions every translation unit must share:
+# - no ASIO_NO_DEPRECATED: websocketpp 0.8.2 needs Asio's deprecated names;
+# - ASIO_DISABLE_STD_ALIGNED_ALLOC: otherwise Asio picks aligned_alloc or malloc depending on
+#   which standard headers came before <asio.hpp> in each file, and memory allocated in one
+#   file is freed with the other function in another (ASan: alloc-dealloc-mismatch).
 if(Asio_FOUND AND NOT TARGET Asio::asio)
   find_package(Threads REQUIRED)
   add_library(Asio::asio INTERFACE IMPORTED)
   set_target_properties(Asio::asio PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${Asio_INCLUDE_DIR}"
-    INTERFACE_COMPILE_DEFINITIONS "ASIO_STANDALONE"  # not ASIO_NO_DEPRECATED: websocketpp needs it
+    INTERFACE_COMPILE_DEFINITIONS "ASIO_STANDALONE;ASIO_DISABLE_STD_ALIGNED_ALLOC"
     INTERFACE_LINK_LIBRARIES Threads::Threads)
 endif()
 mark_as_advanced(Asio_INCLUDE_DIR)
