@@ -74,6 +74,12 @@ class connection_pool::impl final : public timer_target, public std::enable_shar
     snap_.hold_end_ns = -1;
     snap_.counters.down_at_hold_start = snap_.counters.down_now;
     snap_.counters.hold_peak_down = snap_.counters.down_now;
+    for (auto& c : conns_) {
+      if (c.down && !c.down_in_hold) {
+        c.down_in_hold = true;
+        ++snap_.counters.hold_dropped_connections;
+      }
+    }
   }
 
   void end_hold() {
@@ -161,6 +167,7 @@ class connection_pool::impl final : public timer_target, public std::enable_shar
     bool has_outcome = false;
     bool stopped = false;
     bool closing = false;
+    bool down_in_hold = false;  // counted in hold_dropped_connections
   };
 
   // ---- pacing --------------------------------------------------------------------------
@@ -303,7 +310,13 @@ class connection_pool::impl final : public timer_target, public std::enable_shar
       --k.connected_now;
     }
     ++k.drops;
-    if (hold_active_) ++k.hold_drops;
+    if (hold_active_) {
+      ++k.hold_drops;
+      if (!c.down_in_hold) {
+        c.down_in_hold = true;
+        ++k.hold_dropped_connections;
+      }
+    }
     snap_.disconnects.add(info.cause.cause(), info.cause.condition_of());
     if (!c.down) {
       c.down = true;

@@ -29,6 +29,7 @@ void pool_counters::merge(const pool_counters& o) noexcept {
   down_at_hold_start += o.down_at_hold_start;
   down_at_hold_end += o.down_at_hold_end;
   hold_peak_down += o.hold_peak_down;
+  hold_dropped_connections += o.hold_dropped_connections;
   closed += o.closed;
   aborted += o.aborted;
 }
@@ -38,7 +39,8 @@ auto tie(const pool_counters& c) {
   return std::tie(c.planned, c.started, c.not_started, c.immediate, c.recovered, c.failed,
                   c.retries, c.attempts, c.errors, c.connected_now, c.down_now, c.peak_down,
                   c.drops, c.reconnects, c.stopped_early, c.hold_drops, c.hold_reconnects,
-                  c.down_at_hold_start, c.down_at_hold_end, c.hold_peak_down, c.closed, c.aborted);
+                  c.down_at_hold_start, c.down_at_hold_end, c.hold_peak_down,
+                  c.hold_dropped_connections, c.closed, c.aborted);
 }
 }  // namespace
 

@@ -65,7 +65,7 @@ double report::avg_retries_per_connection() const noexcept {
 
 double report::connection_stability() const noexcept {
   if (!steady_state || connections.successful == 0) return 0.0;
-  const std::uint64_t down = std::min(steady_state->current_disconnects, connections.successful);
+  const std::uint64_t down = std::min(steady_state->dropped_connections, connections.successful);
   return percent(connections.successful - down, connections.successful);
 }
 
@@ -87,6 +87,8 @@ result<void> report::merge(const report& other) {
                                 a.reconnects_during_hold =
                                     add(a.reconnects_during_hold, b.reconnects_during_hold);
                                 a.disconnect_events = add(a.disconnect_events, b.disconnect_events);
+                                a.dropped_connections =
+                                    add(a.dropped_connections, b.dropped_connections);
                                 return result<void>{};
                               });
       !r) {

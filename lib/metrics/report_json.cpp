@@ -223,6 +223,7 @@ void write_results(json_out& o, const report& r) {
     o.key("reconnectsDuringHold").u64(s.reconnects_during_hold);
     o.key("connectionStability").number(r.connection_stability());
     o.key("disconnectEvents").u64(s.disconnect_events);
+    o.key("droppedConnections").u64(s.dropped_connections);
     o.end_object();
   }
   if (r.handshake) {

@@ -231,7 +231,8 @@ class report_parser {
           !get_u64(*s, "currentDisconnects", sp, sec.current_disconnects) ||
           !get_u64(*s, "peakDisconnects", sp, sec.peak_disconnects) ||
           !get_u64(*s, "reconnectsDuringHold", sp, sec.reconnects_during_hold) ||
-          !get_u64(*s, "disconnectEvents", sp, sec.disconnect_events)) {
+          !get_u64(*s, "disconnectEvents", sp, sec.disconnect_events) ||
+          !get_u64(*s, "droppedConnections", sp, sec.dropped_connections)) {
         return false;
       }
       r.steady_state = std::move(sec);

@@ -88,10 +88,11 @@ std::string render_summary(const report& r, const text_options& options) {
   if (r.steady_state) {
     const auto& s = *r.steady_state;
     out += fmt::format("Hold:             {}s\n", (s.hold_duration.count() + 500'000'000) / 1'000'000'000);
-    out += fmt::format("Disconnects:      {} current, {} peak, {} events during the hold\n",
+    out += fmt::format("Disconnects:      {} current, {} peak, {} events during the hold "
+                       "({} connections affected)\n",
                        paint(s.current_disconnects == 0 ? tone::green : tone::red,
                              std::to_string(s.current_disconnects)),
-                       s.peak_disconnects, s.disconnect_events);
+                       s.peak_disconnects, s.disconnect_events, s.dropped_connections);
     if (s.reconnects_during_hold > 0) {
       out += fmt::format("Reconnects:       {} during hold\n", s.reconnects_during_hold);
     }

@@ -55,6 +55,9 @@ struct pool_counters {
   std::uint64_t down_at_hold_start = 0;
   std::uint64_t down_at_hold_end = 0;
   std::uint64_t hold_peak_down = 0;
+  /// Distinct connections that were down at any moment of the hold (down when it began, or
+  /// dropped during it, however briefly): what "stability" counts.
+  std::uint64_t hold_dropped_connections = 0;
 
   /// close_all(): clients that ended with a close handshake, that had to be aborted after
   /// close_timeout, and that were already stopped.

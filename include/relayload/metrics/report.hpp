@@ -59,12 +59,15 @@ struct steady_state_section {
   std::uint64_t peak_disconnects = 0;
   std::uint64_t reconnects_during_hold = 0;  ///< successful reconnects during the hold
   std::uint64_t disconnect_events = 0;       ///< every drop during the hold, however short
+  /// Distinct connections down at any moment of the hold; connectionStability counts them.
+  std::uint64_t dropped_connections = 0;
 
   friend bool operator==(const steady_state_section& a, const steady_state_section& b) noexcept {
     return a.hold_duration == b.hold_duration && a.current_disconnects == b.current_disconnects &&
            a.peak_disconnects == b.peak_disconnects &&
            a.reconnects_during_hold == b.reconnects_during_hold &&
-           a.disconnect_events == b.disconnect_events;
+           a.disconnect_events == b.disconnect_events &&
+           a.dropped_connections == b.dropped_connections;
   }
 };
 
@@ -179,9 +182,11 @@ struct report {
   double connections_per_sec() const noexcept;
   /// total_retries / attempted; 0 when nothing was attempted.
   double avg_retries_per_connection() const noexcept;
-  /// Percentage of successful connections still connected at the end of the hold
-  /// (connections.successful − current_disconnects) / successful × 100; 0 without a
-  /// steady-state section or without successful connections.
+  /// Percentage of successful connections that stayed connected through the whole hold:
+  /// (connections.successful − steady_state.dropped_connections) / successful × 100, so a
+  /// connection that dropped at any moment counts against it even if it came back (the
+  /// original counted only those still down at the end). 0 without a steady-state section
+  /// or without successful connections.
   double connection_stability() const noexcept;
 
   /// Merges another shard's report of the same run into this one: counts and histograms

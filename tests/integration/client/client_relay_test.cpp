@@ -339,6 +339,7 @@ TEST_CASE("5,000 connections held for 5 s, then 10 % dropped by the relay during
   k = pool.counters();
   CHECK(k.drops == 500);
   CHECK(k.hold_drops == 500);
+  CHECK(k.hold_dropped_connections == 500);
   CHECK(k.reconnects == 500);
   CHECK(k.peak_down == 500);
   CHECK(k.hold_peak_down == 500);

@@ -142,6 +142,9 @@ TEST_CASE("drops and reconnects during the hold are counted exactly as events", 
   CHECK(k.drops == 14);
   CHECK(k.hold_drops == 13);
   CHECK(k.hold_reconnects == 13);
+  // 13 drop events, but the three that dropped twice are the same connections: 10 distinct
+  // connections were down at some moment of the hold (what stability counts).
+  CHECK(k.hold_dropped_connections == 10);
   CHECK(k.peak_down == 10);
   CHECK(k.hold_peak_down == 10);
   CHECK(k.down_at_hold_start == 0);

@@ -1,6 +1,8 @@
 #include "relayload/metrics/error_tally.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <asio/error.hpp>
 #include <cerrno>
 #include <limits>
 #include <string>
@@ -26,7 +28,13 @@ TEST_CASE("error_tally: causes are named and classified", "[metrics][errors]") {
 
   CHECK(error_tally::cause_of(errc::reply_timeout) == "reply_timeout");
   CHECK(error_tally::cause_of(std::error_code(ECONNREFUSED, std::system_category())) ==
-        "system:" + std::to_string(ECONNREFUSED));
+        "connection_refused");
+  CHECK(error_tally::cause_of(std::error_code(asio::error::connection_reset)) ==
+        "connection_reset");
+  CHECK(error_tally::cause_of(std::error_code(asio::error::eof)) == "eof");
+  // Codes without a readable name keep "<category>:<value>".
+  CHECK(error_tally::cause_of(std::error_code(EDOM, std::generic_category())) ==
+        "generic:" + std::to_string(EDOM));
   CHECK(t.total() == 6);
   CHECK(t.count("reply_timeout") == 3);
   CHECK(t.count(condition::timed_out) == 3);

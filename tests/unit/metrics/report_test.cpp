@@ -96,7 +96,7 @@ report full_report(std::uint64_t seed) {
   r.connect_time = histogram{};
   for (int i = 0; i < 19; ++i) r.connect_time->record(static_cast<std::int64_t>(rng() % (50 * ms)));
   r.total_retries = 3;
-  r.steady_state = steady_state_section{12'051'491'653ns, 2, 41, 39, 45};
+  r.steady_state = steady_state_section{12'051'491'653ns, 2, 41, 39, 45, 2};
   handshake_section hs;
   hs.attempted = 20;
   hs.successful = 19;
@@ -289,7 +289,8 @@ TEST_CASE("report JSON: steady-state and steady-messaging sections", "[metrics][
   const auto& ss = d["results"]["steadyState"];
   CHECK(member_names(ss) == std::vector<std::string>{"holdDurationMs", "currentDisconnects",
                                                      "peakDisconnects", "reconnectsDuringHold",
-                                                     "connectionStability", "disconnectEvents"});
+                                                     "connectionStability", "disconnectEvents",
+                                                     "droppedConnections"});
   CHECK(ss["holdDurationMs"].GetDouble() == 12051.491653);
   CHECK(ss["connectionStability"].GetDouble() == Approx(100.0 * 17 / 19));
   const auto& sm = d["results"]["steadyMessaging"];
@@ -343,7 +344,11 @@ TEST_CASE("report: derived figures are arithmetic on the data", "[metrics][repor
   CHECK(r.avg_retries_per_connection() == 0.0);
   CHECK(r.connection_stability() == 0.0);  // no steady-state section
   r.steady_state = steady_state_section{};
-  r.steady_state->current_disconnects = 41;
+  // The original's flaw: 41 dropped and came back, none down at the end, "100 % stable".
+  // Stability counts every connection that was down at any moment of the hold.
+  r.steady_state->current_disconnects = 0;
+  r.steady_state->disconnect_events = 41;
+  r.steady_state->dropped_connections = 41;
   CHECK(r.connection_stability() == Approx(79.5));
   r.connections.successful = 0;
   CHECK(r.connection_stability() == 0.0);
