@@ -1,0 +1,309 @@
+#include "cli_options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <arpa/inet.h>
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace relayload::cli {
+
+namespace {
+
+constexpr std::uint64_t max_whole = 1'000'000'000'000ULL;
+
+bool all_digits(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// The raw text of every run flag, so that each can be checked and named on its own.
+struct run_flags {
+  std::string target, scenario = "connection-storm", connections = "100",
+                      connection_pairs = "100", duration = "60", ramp_up = "10",
+                      messages_per_session = "3", delay = "30", message_interval = "5",
+                      output, threads = "0", source_ips, ca_file, mode = "trusted",
+                      crypto = "mock", connect_timeout = "30", command_timeout = "10", seed = "0",
+                      wallet_delay = "5", response_delay = "1", message_timeout = "30",
+                      otp_delay = "0", handshake_timeout = "60";
+  bool insecure = false;
+  bool fail_on_slo = false;
+  bool no_progress = false;
+  CLI::Option* output_option = nullptr;
+};
+
+void add_run_flags(CLI::App& app, run_flags& f) {
+  app.add_option("--target", f.target,
+                 "ws:// or wss:// URL of the relay (default: start an embedded relay on loopback)");
+  app.add_option("--scenario", f.scenario, "scenario to run")->capture_default_str();
+  app.add_option("--connections", f.connections, "connections (connection-storm, steady-state)")
+      ->capture_default_str();
+  app.add_option("--connection-pairs", f.connection_pairs,
+                 "dApp+wallet pairs (realistic-session, async-delivery, steady-messaging)")
+      ->capture_default_str();
+  app.add_option("--duration", f.duration, "seconds: steady-state hold, steady-messaging run")
+      ->capture_default_str();
+  app.add_option("--ramp-up", f.ramp_up, "seconds over which starts are spread evenly")
+      ->capture_default_str();
+  app.add_option("--messages-per-session", f.messages_per_session,
+                 "exchanges per pair (realistic-session)")
+      ->capture_default_str();
+  app.add_option("--delay", f.delay, "seconds the wallet stays offline (async-delivery)")
+      ->capture_default_str();
+  app.add_option("--message-interval", f.message_interval,
+                 "seconds between exchanges per pair (steady-messaging)")
+      ->capture_default_str();
+  f.output_option = app.add_option("--output", f.output, "write the JSON report here (atomically)");
+  app.add_option("--threads", f.threads, "worker threads (0: one per core)")->capture_default_str();
+  app.add_option("--source-ips", f.source_ips,
+                 "local addresses to connect from, e.g. 127.0.0.2-127.0.0.17 or a,b,c");
+  app.add_option("--ca-file", f.ca_file, "PEM CA certificates for wss:// instead of the system store");
+  app.add_flag("--insecure", f.insecure, "do not verify the relay's TLS certificate");
+  app.add_option("--mode", f.mode, "MWP handshake: trusted or untrusted")->capture_default_str();
+  app.add_option("--crypto", f.crypto, "payload crypto: mock (like the original tool) or ecies")
+      ->capture_default_str();
+  app.add_option("--connect-timeout", f.connect_timeout,
+                 "seconds before a connection that has not connected counts as failed")
+      ->capture_default_str();
+  app.add_option("--command-timeout", f.command_timeout, "seconds to wait for each reply")
+      ->capture_default_str();
+  app.add_option("--wallet-delay", f.wallet_delay,
+                 "seconds between the dApp's session request and the wallet's connect (QR scan)")
+      ->capture_default_str();
+  app.add_option("--response-delay", f.response_delay,
+                 "seconds the wallet 'reviews' a request before responding (realistic-session)")
+      ->capture_default_str();
+  app.add_option("--message-timeout", f.message_timeout,
+                 "seconds after which an unanswered message counts as failed")
+      ->capture_default_str();
+  app.add_option("--otp-delay", f.otp_delay, "seconds the simulated user takes to type the OTP")
+      ->capture_default_str();
+  app.add_option("--handshake-timeout", f.handshake_timeout,
+                 "seconds before a session handshake counts as failed")
+      ->capture_default_str();
+  app.add_option("--seed", f.seed, "seed for jitter and ids (0: random)")->capture_default_str();
+  app.add_flag("--fail-on-slo", f.fail_on_slo, "exit 3 when an SLO is breached");
+  app.add_flag("--no-progress", f.no_progress, "no live progress line");
+}
+
+// Converts every flag; collects every problem instead of stopping at the first.
+std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
+  std::vector<std::string> problems;
+  auto& o = cmd.run;
+  auto whole = [&](const char* flag, const std::string& text, std::uint64_t& out) {
+    if (auto e = parse_whole(flag, text, out)) problems.push_back(*e);
+  };
+  auto secs = [&](const char* flag, const std::string& text, std::chrono::milliseconds& out) {
+    if (auto e = parse_seconds(flag, text, out)) problems.push_back(*e);
+  };
+  o.target = f.target;
+  o.scenario = f.scenario;
+  whole("--connections", f.connections, o.connections);
+  whole("--connection-pairs", f.connection_pairs, o.connection_pairs);
+  secs("--duration", f.duration, o.duration);
+  secs("--ramp-up", f.ramp_up, o.ramp_up);
+  whole("--messages-per-session", f.messages_per_session, o.messages_per_session);
+  secs("--delay", f.delay, o.delay);
+  secs("--message-interval", f.message_interval, o.message_interval);
+  secs("--connect-timeout", f.connect_timeout, o.connect_timeout);
+  secs("--command-timeout", f.command_timeout, o.command_timeout);
+  secs("--wallet-delay", f.wallet_delay, o.wallet_connect_delay);
+  secs("--response-delay", f.response_delay, o.response_delay);
+  secs("--message-timeout", f.message_timeout, o.message_timeout);
+  secs("--otp-delay", f.otp_delay, o.otp_entry_delay);
+  secs("--handshake-timeout", f.handshake_timeout, o.handshake_timeout);
+  std::uint64_t threads = 0;
+  whole("--threads", f.threads, threads);
+  o.threads = static_cast<unsigned>(std::min<std::uint64_t>(threads, 1u << 20));
+  whole("--seed", f.seed, o.seed);
+  if (!f.source_ips.empty()) {
+    if (auto e = parse_source_ips(f.source_ips, o.source_ips)) problems.push_back(*e);
+  }
+  o.ca_file = f.ca_file;
+  o.insecure = f.insecure;
+  if (f.mode == "trusted") o.mode = scenario::handshake_mode::trusted;
+  else if (f.mode == "untrusted") o.mode = scenario::handshake_mode::untrusted;
+  else problems.push_back("--mode: '" + f.mode + "' is not one of trusted, untrusted");
+  if (f.crypto == "mock") o.crypto = scenario::crypto_kind::mock;
+  else if (f.crypto == "ecies") o.crypto = scenario::crypto_kind::ecies;
+  else problems.push_back("--crypto: '" + f.crypto + "' is not one of mock, ecies");
+  if (f.output.empty() && f.output_option != nullptr && f.output_option->count() > 0) {
+    problems.push_back("--output: empty path");
+  }
+  cmd.output = f.output;
+  cmd.fail_on_slo = f.fail_on_slo;
+  cmd.progress = !f.no_progress;
+  // Range checks (zero, negative, huge) for the values that converted.
+  for (auto& p : o.validate()) {
+    if (std::find(problems.begin(), problems.end(), p) == problems.end()) problems.push_back(p);
+  }
+  return problems;
+}
+
+}  // namespace
+
+std::optional<std::string> parse_whole(const std::string& flag, const std::string& text,
+                                       std::uint64_t& out) {
+  if (text.empty()) return flag + ": empty value; expected a whole number";
+  if (text[0] == '-' && all_digits(text.substr(1))) {
+    return flag + " must not be negative (got " + text + ")";
+  }
+  if (!all_digits(text)) return flag + ": '" + text + "' is not a whole number";
+  if (text.size() > 13 || std::stoull(text) > max_whole) {
+    return flag + ": " + text + " is too large";
+  }
+  out = std::stoull(text);
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_seconds(const std::string& flag, const std::string& text,
+                                         std::chrono::milliseconds& out) {
+  if (text.empty()) return flag + ": empty value; expected a number of seconds";
+  std::string body = text;
+  const bool negative = body[0] == '-';
+  if (negative) body.erase(0, 1);
+  const auto dot = body.find('.');
+  const std::string whole_part = body.substr(0, dot);
+  const std::string frac = dot == std::string::npos ? "" : body.substr(dot + 1);
+  const bool numeric = all_digits(whole_part) && (dot == std::string::npos || all_digits(frac));
+  if (!numeric) {
+    return flag + ": '" + text + "' is not a number of seconds (e.g. 10 or 2.5)";
+  }
+  if (negative) return flag + " must not be negative (got " + text + ")";
+  if (whole_part.size() > 9) return flag + ": " + text + " seconds is too long";
+  if (frac.size() > 3 && frac.find_first_not_of('0', 3) != std::string::npos) {
+    return flag + ": " + text + " has more precision than milliseconds";
+  }
+  std::string ms_digits = (frac + "000").substr(0, 3);
+  out = std::chrono::milliseconds(std::stoll(whole_part) * 1000 + std::stoll(ms_digits));
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_source_ips(const std::string& text,
+                                            std::vector<std::string>& out) {
+  constexpr std::uint32_t max_range = 65536;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty()) return "--source-ips: empty entry in '" + text + "'";
+    const auto dash = item.find('-');
+    if (dash == std::string::npos) {
+      out.push_back(item);  // validated (IPv4 or IPv6) by run_options::validate
+    } else {
+      const std::string lo = item.substr(0, dash), hi = item.substr(dash + 1);
+      in_addr a{}, b{};
+      if (inet_pton(AF_INET, lo.c_str(), &a) != 1 || inet_pton(AF_INET, hi.c_str(), &b) != 1) {
+        return "--source-ips: '" + item + "' is not an IPv4 range like 127.0.0.2-127.0.0.17";
+      }
+      const std::uint32_t first = ntohl(a.s_addr), last = ntohl(b.s_addr);
+      if (last < first) return "--source-ips: range '" + item + "' runs backwards";
+      if (last - first >= max_range) return "--source-ips: range '" + item + "' is too large";
+      for (std::uint32_t v = first;; ++v) {
+        in_addr x{};
+        x.s_addr = htonl(v);
+        char buf[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &x, buf, sizeof buf);
+        out.emplace_back(buf);
+        if (v == last) break;
+      }
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return std::nullopt;
+}
+
+parse_outcome parse_command_line(int argc, char** argv,
+                                 const scenario::scenario_registry& registry) {
+  CLI::App app{fmt::format(
+      "relayload {}: load tests for Centrifugo relays and the MetaMask Mobile Wallet "
+      "Protocol.\nScenarios: {}.\nWithout --target, an embedded relay is started on loopback.",
+      RELAYLOAD_VERSION, registry.names_joined())};
+  app.set_version_flag("-V,--version", std::string("relayload ") + RELAYLOAD_VERSION);
+  app.require_subcommand(0, 1);
+
+  run_flags top, sub;
+  add_run_flags(app, top);
+  CLI::App* run = app.add_subcommand("run", "run one scenario (the default command)");
+  add_run_flags(*run, sub);
+
+  relay_command relay;
+  std::string relay_port = "8000", relay_workers = "1", relay_ping;
+  CLI::App* relay_app = app.add_subcommand(
+      "relay", "run the embedded relay in the foreground until SIGINT/SIGTERM");
+  relay_app->add_option("--host", relay.host, "address to bind")->capture_default_str();
+  relay_app->add_option("--port", relay_port, "port to bind (0: any free port)")
+      ->capture_default_str();
+  relay_app->add_option("--config", relay.config_file,
+                        "Centrifugo JSON config (namespaces); default: the MWP backend config");
+  relay_app->add_option("--workers", relay_workers,
+                        "processes sharing the port (SO_REUSEPORT); channels are per worker, "
+                        "so use several only for connection-only loads")
+      ->capture_default_str();
+  relay_app->add_option("--tls-cert", relay.tls_cert, "PEM certificate: serve wss://");
+  relay_app->add_option("--tls-key", relay.tls_key, "PEM private key for --tls-cert");
+  relay_app->add_option("--ping-interval", relay_ping, "seconds between server pings (default 25)");
+
+  parse_outcome outcome;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    outcome.exit_code = app.exit(e);
+    return outcome;
+  } catch (const CLI::CallForAllHelp& e) {
+    outcome.exit_code = app.exit(e);
+    return outcome;
+  } catch (const CLI::CallForVersion& e) {
+    outcome.exit_code = app.exit(e);
+    return outcome;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "relayload-cli: error: " << e.what() << "\nRun with --help for usage.\n";
+    outcome.exit_code = 1;
+    return outcome;
+  }
+
+  parsed_command cmd;
+  std::vector<std::string> problems;
+  if (relay_app->parsed()) {
+    cmd.kind = command_kind::relay;
+    std::uint64_t port = 0, workers = 0;
+    if (auto e = parse_whole("--port", relay_port, port)) problems.push_back(*e);
+    else if (port > 65535) problems.push_back("--port must be at most 65535");
+    if (auto e = parse_whole("--workers", relay_workers, workers)) problems.push_back(*e);
+    else if (workers < 1 || workers > 64) problems.push_back("--workers must be 1 to 64");
+    if (!relay_ping.empty()) {
+      std::chrono::milliseconds ping{0};
+      if (auto e = parse_seconds("--ping-interval", relay_ping, ping)) problems.push_back(*e);
+      else if (ping.count() < 1000) problems.push_back("--ping-interval must be at least 1");
+      else relay.ping_interval_ms = static_cast<std::uint32_t>(ping.count());
+    }
+    if (relay.tls_cert.empty() != relay.tls_key.empty()) {
+      problems.push_back("--tls-cert and --tls-key go together: give both or neither");
+    }
+    relay.port = static_cast<std::uint16_t>(port);
+    relay.workers = static_cast<unsigned>(workers);
+    cmd.relay = relay;
+  } else {
+    cmd.kind = command_kind::run;
+    problems = convert(run->parsed() ? sub : top, cmd);
+    if (registry.find(cmd.run.scenario) == nullptr) {
+      problems.insert(problems.begin(), "--scenario: unknown scenario '" + cmd.run.scenario +
+                                            "'; valid scenarios: " + registry.names_joined());
+    }
+  }
+  if (!problems.empty()) {
+    for (const auto& p : problems) std::cerr << "relayload-cli: error: " << p << "\n";
+    outcome.exit_code = 1;
+    return outcome;
+  }
+  outcome.command = std::move(cmd);
+  return outcome;
+}
+
+}  // namespace relayload::cli

@@ -1,0 +1,58 @@
+// Command-line parsing for relayload-cli: CLI11 for the syntax (--flag=value and
+// --flag value, -h, -V), our own strict conversion for the values, so that every bad value
+// is named with its flag instead of being silently read as 0 or NaN.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relayload/scenario/run_options.hpp"
+#include "relayload/scenario/scenario_registry.hpp"
+
+namespace relayload::cli {
+
+enum class command_kind { run, relay, aggregate, report };
+
+/// `relayload-cli relay` options.
+struct relay_command {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  std::string config_file;
+  unsigned workers = 1;
+  std::string tls_cert;
+  std::string tls_key;
+  std::optional<std::uint32_t> ping_interval_ms;
+};
+
+struct parsed_command {
+  command_kind kind = command_kind::run;
+  scenario::run_options run;
+  std::string output;          ///< --output (run)
+  bool fail_on_slo = false;    ///< --fail-on-slo (run)
+  bool progress = true;        ///< --no-progress turns the live line off
+  relay_command relay;
+};
+
+/// The result of parsing: a command to execute, or an exit code to return at once (help and
+/// version print and give 0; errors print to stderr and give 1).
+struct parse_outcome {
+  std::optional<parsed_command> command;
+  int exit_code = 0;
+};
+
+parse_outcome parse_command_line(int argc, char** argv,
+                                 const scenario::scenario_registry& registry);
+
+/// Strict value conversions (exposed for tests). Each returns an error sentence naming the
+/// flag, or the value.
+std::optional<std::string> parse_whole(const std::string& flag, const std::string& text,
+                                       std::uint64_t& out);
+std::optional<std::string> parse_seconds(const std::string& flag, const std::string& text,
+                                         std::chrono::milliseconds& out);
+/// "127.0.0.2-127.0.0.17" (an IPv4 range), "10.0.0.1,10.0.0.2" (a list), or a mix.
+std::optional<std::string> parse_source_ips(const std::string& text,
+                                            std::vector<std::string>& out);
+
+}  // namespace relayload::cli

@@ -1,0 +1,39 @@
+#include "signals.hpp"
+
+#include <csignal>
+#include <cerrno>
+#include <ctime>
+
+namespace relayload::cli {
+
+namespace {
+sigset_t watched() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+}  // namespace
+
+signal_watch::signal_watch() {
+  const sigset_t set = watched();
+  pthread_sigmask(SIG_BLOCK, &set, &previous_mask_);
+}
+
+signal_watch::~signal_watch() { pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr); }
+
+int signal_watch::wait(std::chrono::milliseconds timeout) {
+  const sigset_t set = watched();
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  ts.tv_nsec = static_cast<long>((timeout.count() % 1000) * 1'000'000);
+  for (;;) {
+    const int sig = sigtimedwait(&set, nullptr, &ts);
+    if (sig > 0) return sig;
+    if (errno == EINTR) continue;
+    return 0;
+  }
+}
+
+}  // namespace relayload::cli

@@ -1,0 +1,27 @@
+// SIGINT/SIGTERM as events instead of asynchronous interruptions: the signals are blocked
+// in the main thread before any other thread starts (threads inherit the mask), and the
+// main thread collects them with sigtimedwait between progress updates.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+
+namespace relayload::cli {
+
+class signal_watch {
+ public:
+  /// Blocks SIGINT and SIGTERM in the calling thread. Construct before starting threads.
+  signal_watch();
+  /// Restores the previous mask.
+  ~signal_watch();
+  signal_watch(const signal_watch&) = delete;
+  signal_watch& operator=(const signal_watch&) = delete;
+
+  /// Waits up to `timeout` for SIGINT or SIGTERM; returns the signal number, or 0.
+  int wait(std::chrono::milliseconds timeout);
+
+ private:
+  sigset_t previous_mask_{};
+};
+
+}  // namespace relayload::cli

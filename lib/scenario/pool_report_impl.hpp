@@ -1,0 +1,21 @@
+// Turns a connection pool's snapshot into a report (the arithmetic of the connection
+// scenarios), and the source-address list of the options into addresses.
+#pragma once
+
+#include <asio/ip/address.hpp>
+#include <vector>
+
+#include "relayload/client/pool_snapshot.hpp"
+#include "relayload/metrics/report.hpp"
+#include "relayload/scenario/run_options.hpp"
+
+namespace relayload::scenario {
+
+/// Fills connections, connectTime, retries, errors, histograms, counters and the
+/// "connections" time series of `r` from `s`.
+void fill_from_pool(metrics::report& r, const client::pool_snapshot& s);
+
+/// run_options::source_ips as addresses (they were validated before).
+std::vector<asio::ip::address> source_addresses(const run_options& o);
+
+}  // namespace relayload::scenario

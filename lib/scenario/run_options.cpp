@@ -1,0 +1,91 @@
+#include "relayload/scenario/run_options.hpp"
+
+#include <asio/ip/address.hpp>
+
+#include "relayload/net/ws_url.hpp"
+
+namespace relayload::scenario {
+
+namespace {
+
+// Far beyond anything one run can do, but small enough that arithmetic on them
+// (counts × sizes, nanosecond offsets) cannot overflow.
+constexpr std::uint64_t max_units = 100'000'000;
+constexpr std::chrono::milliseconds max_seconds_option{std::chrono::hours(24 * 365)};
+
+void check_count(std::vector<std::string>& out, const char* flag, std::uint64_t v,
+                 std::uint64_t min) {
+  if (v < min) out.push_back(std::string(flag) + " must be at least " + std::to_string(min));
+  if (v > max_units) {
+    out.push_back(std::string(flag) + " must be at most " + std::to_string(max_units));
+  }
+}
+
+void check_span(std::vector<std::string>& out, const char* flag, std::chrono::milliseconds v,
+                bool zero_ok) {
+  if (v.count() < 0 || (!zero_ok && v.count() == 0)) {
+    out.push_back(std::string(flag) + (zero_ok ? " must not be negative" : " must be positive"));
+  } else if (v > max_seconds_option) {
+    out.push_back(std::string(flag) + " must be at most one year");
+  }
+}
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+void check_target(std::vector<std::string>& out, const std::string& target) {
+  if (!starts_with_nocase(target, "ws://") && !starts_with_nocase(target, "wss://")) {
+    out.push_back("--target: the scheme must be ws:// or wss:// (got '" + target + "')");
+    return;
+  }
+  if (!net::ws_url::parse(target)) {
+    out.push_back("--target: '" + target +
+                  "' is not a valid WebSocket URL (expected ws[s]://host[:port][/path])");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> run_options::validate() const {
+  std::vector<std::string> out;
+  if (!target.empty()) check_target(out, target);
+  check_count(out, "--connections", connections, 1);
+  check_count(out, "--connection-pairs", connection_pairs, 1);
+  check_count(out, "--messages-per-session", messages_per_session, 1);
+  check_span(out, "--duration", duration, false);
+  check_span(out, "--ramp-up", ramp_up, true);
+  check_span(out, "--delay", delay, true);
+  check_span(out, "--message-interval", message_interval, false);
+  check_span(out, "--connect-timeout", connect_timeout, false);
+  check_span(out, "--command-timeout", command_timeout, false);
+  check_span(out, "--wallet-delay", wallet_connect_delay, true);
+  check_span(out, "--response-delay", response_delay, true);
+  check_span(out, "--message-timeout", message_timeout, false);
+  check_span(out, "--otp-delay", otp_entry_delay, true);
+  check_span(out, "--handshake-timeout", handshake_timeout, false);
+  if (threads > 1024) out.push_back("--threads must be at most 1024");
+  for (const auto& ip : source_ips) {
+    std::error_code ec;
+    asio::ip::make_address(ip, ec);
+    if (ec) out.push_back("--source-ips: '" + ip + "' is not an IP address");
+  }
+  if (insecure && !ca_file.empty()) {
+    out.push_back("--insecure and --ca-file contradict each other: give one");
+  }
+  return out;
+}
+
+const char* to_string(handshake_mode m) noexcept {
+  return m == handshake_mode::trusted ? "trusted" : "untrusted";
+}
+
+const char* to_string(crypto_kind c) noexcept { return c == crypto_kind::mock ? "mock" : "ecies"; }
+
+}  // namespace relayload::scenario

@@ -1,0 +1,659 @@
+// realistic-session, async-delivery and steady-messaging (original-tool.md §2.3–§2.5,
+// protocol.md §4.4) on session pairs, with the original's flaws fixed:
+//
+// - a handshake succeeds only when BOTH sides are CONNECTED (F2); the headline handshake time
+//   is the wait after the QR scan until the dApp is CONNECTED, with the wallet-only time of
+//   the original (F3) and the dApp-side time next to it as histograms;
+// - a failed send never crashes anything and every exchange ends exactly once: success,
+//   failure or timeout, each failure counted by cause (F1, F19), with
+//   "messages.latencyIncludingFailures" recording failures at the time they were declared;
+// - responses are matched to requests by the id the wallet received (F4) and the think time
+//   is what the wallet measured, not the nominal delay (F21);
+// - steady-messaging is open-model: every pair has intended send times on the original cycle
+//   (request → interval → response → interval, i.e. one request every 2 × interval), latency
+//   runs from the intended time (no coordinated omission, F18); the shard waits for every
+//   loop and every in-flight exchange before disconnecting (F5); "disconnects" counts real
+//   WebSocket drops from the clients' events (F9); latencyOverTime comes from 10-second
+//   interval histograms (the original's snapshot cadence, but exact per interval);
+// - async-delivery bounds every wait (F6), keeps each pair offline for exactly --delay from
+//   its own send (F12), and counts setup failures as failed recoveries (F12).
+//
+// Untrusted mode (--mode untrusted): the simulated user reads the OTP on the wallet and types
+// it into the dApp --otp-delay after the dApp asks; that time is part of the handshake.
+//
+// Each shard runs its share of the pairs (round-robin over the global --ramp-up schedule);
+// a pair's dApp and wallet live on the same shard, so a round trip is timed on one clock.
+// "All pairs done" (realistic-session's hold) is per shard: shards run the same schedule
+// from one t0, so they finish together up to one pair's duration.
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "relayload/error.hpp"
+#include "relayload/metrics/interval_recorder.hpp"
+#include "relayload/pacing/constant_rate_schedule.hpp"
+#include "relayload/pacing/pacer.hpp"
+#include "relayload/scenario/scenario_registry.hpp"
+#include "relayload/session/key_manager.hpp"
+#include "relayload/session/random.hpp"
+#include "relayload/session/session_pair.hpp"
+#include "scenario/pool_report_impl.hpp"
+
+namespace relayload::scenario {
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+
+// The original's 500 ms "sync buffer" before each realistic-session exchange. It is no longer
+// needed for correctness (create() waits for the dApp), but keeps the relay's load shape.
+constexpr milliseconds exchange_gap{500};
+// latencyOverTime interval: the original snapshotted every 10 s.
+constexpr std::chrono::seconds latency_interval{10};
+
+nanoseconds ns(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration_cast<nanoseconds>(d);
+}
+
+condition condition_of(const std::error_code& ec) { return metrics::error_tally::condition_of(ec); }
+
+std::uint64_t mix(std::uint64_t seed, std::uint64_t index) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (index + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+enum class kind { realistic, async_delivery, steady };
+
+/// One shard of a session-pair scenario.
+class session_shard final : public scenario_shard {
+ public:
+  session_shard(shard_context& ctx, kind k)
+      : ctx_(ctx),
+        kind_(k),
+        timers_(ctx.client),
+        keys_(session::make_key_manager(ctx.options.crypto == crypto_kind::ecies
+                                            ? session::key_manager_kind::ecies
+                                            : session::key_manager_kind::mock)),
+        sctx_{timers_, *keys_, ids_, make_transport_options(ctx),
+              std::make_shared<const session::session_options>()},
+        pace_task_(timers_),
+        end_task_(timers_),
+        series_(ctx.t0, series_options()) {
+    planned_ = ctx.shard.size_of(ctx.options.connection_pairs);
+    popts_.mode = ctx.options.mode == handshake_mode::untrusted ? wire::session_mode::untrusted
+                                                                : wire::session_mode::trusted;
+    popts_.wallet_connect_delay =
+        k == kind::async_delivery ? milliseconds(0) : ctx.options.wallet_connect_delay;
+    popts_.handshake_timeout = ctx.options.handshake_timeout;
+    popts_.otp_entry_delay = ctx.options.otp_entry_delay;
+    popts_.message_timeout = ctx.options.message_timeout;
+  }
+
+  ~session_shard() override {
+    // Pairs first: they refer to the scheduler, key manager and context declared before them.
+    slots_.clear();
+  }
+
+  void start() override {
+    series_ = metrics::interval_recorder(ctx_.t0, series_options());
+    test_end_ = ctx_.t0 + ctx_.options.ramp_up + ctx_.options.duration;
+    auto spread = pacing::constant_rate_schedule::spread(ctx_.options.connection_pairs,
+                                                         ns(ctx_.options.ramp_up));
+    auto sched = spread ? pacing::schedule::sharded(*spread, ctx_.shard)
+                        : result<pacing::schedule>(unexpected(spread.error()));
+    if (!sched) {
+      errors_.add(sched.error());
+      not_started_ = planned_;
+      finish();
+      return;
+    }
+    pacer_.emplace(std::move(*sched), ctx_.t0);
+    if (kind_ == kind::steady) {
+      // The messaging window ends at t0 + ramp + duration (the nominal ramp, as the
+      // original); then in-flight exchanges settle and the shard winds down.
+      end_task_.arm_at(test_end_, [this] {
+        window_closed_ = true;
+        maybe_wind_down();
+      });
+    }
+    pace();
+  }
+
+  void stop() override {
+    if (stopping_ || finished_) return;
+    stopping_ = true;
+    pace_task_.cancel();
+    end_task_.cancel();
+    // Pairs never started count as attempted and failed (nothing is dropped).
+    not_started_ = planned_ - started_;
+    for (auto& s : slots_) {
+      timers_.cancel(s->next_task);
+      s->next_task = 0;
+    }
+    wind_down();
+  }
+
+  metrics::report snapshot() const override {
+    if (final_) return *final_;
+    return make_report(clock::now());
+  }
+
+ private:
+  enum class slot_state { creating, running, done };
+
+  struct slot {
+    std::uint64_t index = 0;
+    std::unique_ptr<session::session_pair> pair;
+    slot_state state = slot_state::creating;
+    bool handshake_ok = false;
+    std::uint64_t next_message = 1;
+    clock::time_point next_intended{};
+    session::task_id next_task = 0;
+    bool closed = false;
+    bool outcome_counted = false;  // async-delivery: its recovery was counted
+  };
+
+  static metrics::time_series_options series_options() {
+    metrics::time_series_options o;
+    o.interval = latency_interval;
+    o.counters = {"completed", "failed"};
+    return o;
+  }
+
+  static std::shared_ptr<const session::transport_options> make_transport_options(
+      shard_context& ctx) {
+    auto c = std::make_shared<client::client_options>(client::client_options::mwp());
+    c->url = ctx.target;
+    c->give_up_after = ctx.options.connect_timeout;
+    auto t = std::make_shared<session::transport_options>();
+    t->client = std::move(c);
+    t->source_addresses = source_addresses(ctx.options);
+    return t;
+  }
+
+  // ---- pacing ------------------------------------------------------------------------
+
+  void pace() {
+    if (stopping_ || !pacer_) return;
+    pacer_->release(timers_.now(), [this](const pacing::due_event& e) { start_pair(e); });
+    if (auto due = pacer_->next_due()) {
+      pace_task_.arm_at(*due, [this] { pace(); });
+    } else {
+      maybe_wind_down();
+    }
+  }
+
+  void start_pair(const pacing::due_event& e) {
+    ++started_;
+    auto s = std::make_unique<slot>();
+    s->index = e.index;
+    s->pair = std::make_unique<session::session_pair>(sctx_, popts_, mix(ctx_.seed, e.index));
+    slot* sp = s.get();
+    auto& cb = s->pair->callbacks();
+    cb.on_link_lost = [this](session::pair_side, const client::disconnected_info&) {
+      ++link_lost_;
+    };
+    cb.on_link_restored = [this](session::pair_side, const client::connected_info&) {
+      ++link_restored_;
+    };
+    cb.on_error = [this, sp](session::pair_side side, const session::party_error& err) {
+      // Handshake failures are counted once, from the handshake result; here: problems of
+      // established sessions and the non-fatal ones (undecryptable messages, history errors).
+      if (err.fatal && !sp->handshake_ok) return;
+      errors_.add(std::string("session.") + session::to_string(side) + "." +
+                      session::to_string(err.stage) + "." + error_name(err.error),
+                  condition_of(err.error));
+    };
+    slots_.push_back(std::move(s));
+    sp->pair->create(e.intended, [this, sp](const session::handshake_result& h) {
+      on_created(*sp, h);
+    });
+  }
+
+  void on_created(slot& s, const session::handshake_result& h) {
+    if (!h.ok()) {
+      ++hs_failed_;
+      hs_failure_time_.record(ns(h.time_to_failure()));
+      errors_.add("handshake." + h.cause(), condition_of(h.error));
+      if (kind_ == kind::async_delivery) recovery_failed_setup(s);
+      pair_done(s);
+      return;
+    }
+    ++hs_ok_;
+    s.handshake_ok = true;
+    hs_latency_.record(ns(h.headline()));
+    hs_wallet_.record(ns(h.wallet_side()));
+    hs_dapp_.record(ns(h.dapp_side()));
+    if (stopping_) {
+      pair_done(s);
+      return;
+    }
+    s.state = slot_state::running;
+    switch (kind_) {
+      case kind::realistic:
+        schedule_exchange(s, h.finished + exchange_gap);
+        break;
+      case kind::steady:
+        if (h.finished >= test_end_) {
+          pair_done(s);  // handshake finished after the window: no messages (as the original)
+        } else {
+          schedule_exchange(s, h.finished);
+        }
+        break;
+      case kind::async_delivery:
+        async_drop(s);
+        break;
+    }
+  }
+
+  // ---- exchanges (realistic-session, steady-messaging) --------------------------------
+
+  void schedule_exchange(slot& s, clock::time_point intended) {
+    s.next_intended = intended;
+    s.next_task = timers_.at(intended, [this, sp = &s] {
+      sp->next_task = 0;
+      send_exchange(*sp);
+    });
+  }
+
+  void send_exchange(slot& s) {
+    if (stopping_) return;
+    const std::uint64_t id = s.next_message++;
+    const clock::time_point intended = s.next_intended;
+    const milliseconds think =
+        kind_ == kind::steady ? ctx_.options.message_interval : ctx_.options.response_delay;
+    if (!s.pair->ready()) {
+      // The session broke earlier: this pair stops here (the original left its loop on
+      // "not connected"); the exchanges it would still have sent are counted apart.
+      ++pairs_lost_;
+      count_abandoned(s, intended);
+      pair_done(s);
+      return;
+    }
+    ++sent_;
+    ++in_flight_;
+    s.pair->exchange(id, intended, think, [this, sp = &s](const session::exchange_result& r) {
+      on_exchange(*sp, r);
+    });
+    if (kind_ == kind::steady) {
+      // Open model: the next request is due one cycle (request → interval → response →
+      // interval) after this one's intended time, whether or not this one completed.
+      const clock::time_point next = intended + 2 * ctx_.options.message_interval;
+      if (next < test_end_) {
+        schedule_exchange(s, next);
+      } else {
+        s.state = slot_state::done;  // its loop is over; exchanges may still be in flight
+        maybe_wind_down();
+      }
+    }
+  }
+
+  void count_abandoned(const slot& s, clock::time_point from) {
+    if (kind_ == kind::steady) {
+      const auto cycle = 2 * ctx_.options.message_interval;
+      for (auto t = from; t < test_end_ && cycle.count() > 0; t += cycle) ++not_sent_;
+    } else if (kind_ == kind::realistic) {
+      const std::uint64_t m = ctx_.options.messages_per_session;
+      if (s.next_message <= m) not_sent_ += m - s.next_message + 1;
+    }
+  }
+
+  void on_exchange(slot& s, const session::exchange_result& r) {
+    --in_flight_;
+    const clock::time_point now = timers_.now();
+    if (r.ok()) {
+      ++received_;
+      msg_latency_.record(ns(r.latency()));
+      msg_all_.record(ns(r.latency()));
+      msg_service_.record(ns(r.service_time()));
+      msg_request_leg_.record(ns(r.request_leg()));
+      msg_response_leg_.record(ns(r.response_leg()));
+      msg_think_.record(ns(r.think_time()));
+      series_.record(r.finished, ns(r.latency()));
+      series_.count(r.finished, 0);
+    } else {
+      ++msg_failed_;
+      msg_all_.record(ns(r.latency()));
+      errors_.add("message." + r.cause(), condition_of(r.error));
+      series_.count(now, 1);
+    }
+    if (kind_ == kind::realistic && s.state == slot_state::running) {
+      if (stopping_ || s.next_message > ctx_.options.messages_per_session) {
+        pair_done(s);
+      } else {
+        schedule_exchange(s, r.finished + exchange_gap);
+      }
+      return;
+    }
+    maybe_wind_down();
+  }
+
+  // ---- async-delivery -----------------------------------------------------------------
+
+  void async_drop(slot& s) {
+    s.pair->drop_wallet([this, sp = &s](std::error_code ec) {
+      if (ec) {
+        errors_.add("setup.drop." + error_name(ec), condition_of(ec));
+        recovery_failed_setup(*sp);
+        pair_done(*sp);
+        return;
+      }
+      if (stopping_) {
+        pair_done(*sp);
+        return;
+      }
+      sp->pair->send_request(1, [this, sp](std::error_code sec, const session::publish_info& i) {
+        if (sec) {
+          errors_.add("setup.send." + error_name(sec), condition_of(sec));
+          recovery_failed_setup(*sp);
+          pair_done(*sp);
+          return;
+        }
+        ++async_sent_;
+        if (stopping_) {
+          pair_done(*sp);
+          return;
+        }
+        // Offline for exactly --delay after this pair's own request was stored (F12).
+        const clock::time_point resume_at = i.done + ctx_.options.delay;
+        sp->next_task = timers_.at(resume_at, [this, sp, resume_at] {
+          sp->next_task = 0;
+          if (stopping_) return;
+          sp->pair->resume_wallet(resume_at, [this, sp](const session::recovery_result& r) {
+            on_recovered(*sp, r);
+          });
+        });
+      });
+    });
+  }
+
+  void recovery_failed_setup(slot& s) {
+    // Setup failures are failed recoveries: the rate is over every pair (F12).
+    if (s.outcome_counted) return;
+    s.outcome_counted = true;
+    ++rec_failed_;
+    ++rec_setup_failed_;
+  }
+
+  void on_recovered(slot& s, const session::recovery_result& r) {
+    if (s.outcome_counted) return;
+    s.outcome_counted = true;
+    if (r.ok()) {
+      ++rec_received_;
+      rec_latency_.record(ns(r.latency()));
+      rec_offline_.record(ns(r.offline_time()));
+    } else {
+      ++rec_failed_;
+      errors_.add("recovery." + r.cause(), condition_of(r.error));
+    }
+    // As the original: the pair disconnects right after its recovery.
+    pair_done(s);
+  }
+
+  // ---- teardown -----------------------------------------------------------------------
+
+  void pair_done(slot& s) {
+    if (s.state != slot_state::done) s.state = slot_state::done;
+    if (kind_ == kind::async_delivery && !s.closed) close_pair(s);
+    maybe_wind_down();
+  }
+
+  bool all_settled() const {
+    if (started_ + not_started_ < planned_) return false;
+    if (in_flight_ > 0) return false;
+    for (const auto& s : slots_) {
+      if (s->state != slot_state::done) return false;
+    }
+    return true;
+  }
+
+  void maybe_wind_down() {
+    if (finished_ || winding_down_) return;
+    // steady-messaging holds every pair until the end of the window, like the original.
+    if (kind_ == kind::steady && !window_closed_ && !stopping_) return;
+    if (!all_settled()) return;
+    wind_down();
+  }
+
+  void wind_down() {
+    if (winding_down_) {
+      if (closing_ == 0) finish();
+      return;
+    }
+    winding_down_ = true;
+    // realistic-session holds every pair until all are done, then disconnects them all.
+    for (auto& s : slots_) {
+      if (!s->closed) close_pair(*s);
+    }
+    if (closing_ == 0) finish();
+  }
+
+  void close_pair(slot& s) {
+    s.closed = true;
+    ++closing_;
+    s.pair->disconnect([this](std::error_code) {
+      --closing_;
+      if (winding_down_ && closing_ == 0) finish();
+    });
+  }
+
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    ended_at_ = timers_.now();
+    // Whatever has no outcome yet (a stop cut it short) is a failure, never dropped.
+    for (const auto& s : slots_) {
+      if (!s->handshake_ok && s->state == slot_state::creating) {
+        ++hs_failed_;
+        errors_.add("handshake.pendingAtEnd", condition::timed_out);
+      }
+      if (kind_ == kind::async_delivery && !s->outcome_counted) {
+        s->outcome_counted = true;
+        ++rec_failed_;
+        errors_.add(s->handshake_ok ? "recovery.notFinished" : "recovery.notStarted",
+                    condition::timed_out);
+      }
+    }
+    series_.advance(ended_at_);
+    final_ = make_report(ended_at_);
+    ctx_.done();
+  }
+
+  // ---- report -------------------------------------------------------------------------
+
+  static std::string error_name(const std::error_code& ec) { return metrics::error_tally::cause_of(ec); }
+
+  metrics::report make_report(clock::time_point now) const {
+    metrics::report r;
+    r.connections.attempted = started_ + not_started_;
+    r.connections.successful = hs_ok_;
+    r.connections.immediate = hs_ok_;
+    r.connections.failed = hs_failed_ + not_started_;
+    r.total_time = ns((finished_ ? ended_at_ : now) - ctx_.t0);
+
+    metrics::handshake_section hs;
+    hs.attempted = r.connections.attempted;
+    hs.successful = hs_ok_;
+    hs.failed = r.connections.failed;
+    hs.latency = hs_latency_;
+    r.handshake = std::move(hs);
+    r.histograms.insert_or_assign("handshake.walletSide", hs_wallet_);
+    r.histograms.insert_or_assign("handshake.dappSide", hs_dapp_);
+    r.histograms.insert_or_assign("handshake.timeToFailure", hs_failure_time_);
+
+    if (kind_ != kind::async_delivery) {
+      metrics::messages_section m;
+      m.sent = sent_;
+      m.received = received_;
+      m.failed = msg_failed_;
+      m.latency = msg_latency_;
+      r.messages = std::move(m);
+      r.histograms.insert_or_assign("messages.latencyIncludingFailures", msg_all_);
+      r.histograms.insert_or_assign("messages.serviceTime", msg_service_);
+      r.histograms.insert_or_assign("messages.requestLeg", msg_request_leg_);
+      r.histograms.insert_or_assign("messages.responseLeg", msg_response_leg_);
+      r.histograms.insert_or_assign("messages.thinkTime", msg_think_);
+    } else {
+      metrics::recovery_section rec;
+      // Every pair is a recovery attempt; setup failures are failed recoveries (F12).
+      rec.attempted = r.connections.attempted;
+      rec.received = rec_received_;
+      rec.failed = rec_failed_ + not_started_;
+      rec.latency = rec_latency_;
+      r.recovery = std::move(rec);
+      r.histograms.insert_or_assign("recovery.offlineTime", rec_offline_);
+    }
+    if (kind_ == kind::steady) {
+      metrics::steady_messaging_section st;
+      st.duration_seconds = std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.duration).count();
+      st.message_interval_seconds =
+          std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.message_interval).count();
+      st.disconnects = link_lost_;
+      st.latency_over_time = series_.series();
+      r.steady_messaging = std::move(st);
+    }
+
+    r.errors = errors_;
+    if (not_started_ > 0) {
+      r.errors.add("handshake.notStarted", condition_of(make_error_code(errc::cancelled)),
+                   not_started_);
+    }
+
+    session::transport_stats ts;
+    std::uint64_t unmatched = 0;
+    std::uint64_t overflows = 0;
+    for (const auto& s : slots_) {
+      ts += s->pair->dapp().stats();
+      ts += s->pair->wallet().stats();
+      unmatched += s->pair->unmatched_responses();
+      overflows += s->pair->dapp().buffer_overflows();
+    }
+    r.counters.add("pairs.planned", planned_);
+    r.counters.add("pairs.started", started_);
+    r.counters.add("pairs.notStarted", not_started_);
+    r.counters.add("pairs.lost", pairs_lost_);
+    r.counters.add("messages.notSent", not_sent_);
+    r.counters.add("messages.inFlight", in_flight_);
+    r.counters.add("messages.unmatchedResponses", unmatched);
+    r.counters.add("messages.bufferOverflows", overflows);
+    r.counters.add("recovery.setupFailed", rec_setup_failed_);
+    r.counters.add("recovery.requestsStored", async_sent_);
+    r.counters.add("links.lost", link_lost_);
+    r.counters.add("links.restored", link_restored_);
+    r.counters.add("transport.delivered", ts.delivered);
+    r.counters.add("transport.duplicates", ts.duplicates);
+    r.counters.add("transport.ownEchoes", ts.own_echoes);
+    r.counters.add("transport.parseFailures", ts.parse_failures);
+    r.counters.add("transport.fromHistory", ts.from_history);
+    r.counters.add("transport.recovered", ts.recovered);
+    r.counters.add("transport.publishes", ts.publishes);
+    r.counters.add("transport.publishAttempts", ts.publish_attempts);
+    r.counters.add("transport.publishRetries", ts.publish_retries);
+    r.counters.add("transport.publishFailures", ts.publish_failures);
+    r.counters.add("transport.publishDropped", ts.publish_dropped);
+    r.counters.add("transport.subscribes", ts.subscribes);
+    r.counters.add("transport.subscribeTimeouts", ts.subscribe_timeouts);
+    r.counters.add("transport.historyFetches", ts.history_fetches);
+    r.counters.add("transport.historyFailures", ts.history_failures);
+    if (pacer_) {
+      const auto& g = pacer_->stats();
+      r.counters.add("generator.started", g.started);
+      r.counters.add("generator.late", g.late);
+      r.counters.add("generator.beyondClamp", g.beyond_clamp);
+    }
+    r.partial = stopping_;
+    return r;
+  }
+
+  shard_context& ctx_;
+  kind kind_;
+  session::scheduler timers_;
+  std::unique_ptr<session::key_manager> keys_;
+  // Ids are never seeded: a re-run with the same --seed must not reuse channel names whose
+  // history (300 s) the relay may still hold.
+  session::id_generator ids_ = session::id_generator::system();
+  session::session_context sctx_;
+  session::pair_options popts_;
+  session::timer pace_task_;
+  session::timer end_task_;
+  std::optional<pacing::pacer> pacer_;
+
+  std::uint64_t planned_ = 0;
+  std::uint64_t started_ = 0;
+  std::uint64_t not_started_ = 0;
+  std::uint64_t hs_ok_ = 0;
+  std::uint64_t hs_failed_ = 0;
+  std::uint64_t sent_ = 0;
+  std::uint64_t received_ = 0;
+  std::uint64_t msg_failed_ = 0;
+  std::uint64_t in_flight_ = 0;
+  std::uint64_t not_sent_ = 0;
+  std::uint64_t pairs_lost_ = 0;
+  std::uint64_t rec_received_ = 0;
+  std::uint64_t rec_failed_ = 0;
+  std::uint64_t rec_setup_failed_ = 0;
+  std::uint64_t async_sent_ = 0;
+  std::uint64_t link_lost_ = 0;
+  std::uint64_t link_restored_ = 0;
+
+  metrics::histogram hs_latency_;
+  metrics::histogram hs_wallet_;
+  metrics::histogram hs_dapp_;
+  metrics::histogram hs_failure_time_;
+  metrics::histogram msg_latency_;
+  metrics::histogram msg_all_;
+  metrics::histogram msg_service_;
+  metrics::histogram msg_request_leg_;
+  metrics::histogram msg_response_leg_;
+  metrics::histogram msg_think_;
+  metrics::histogram rec_latency_;
+  metrics::histogram rec_offline_;
+  metrics::interval_recorder series_;
+  metrics::error_tally errors_;
+
+  clock::time_point ended_at_{};
+  clock::time_point test_end_{};
+  bool window_closed_ = false;
+  bool stopping_ = false;
+  bool winding_down_ = false;
+  bool finished_ = false;
+  std::uint64_t closing_ = 0;
+  std::optional<metrics::report> final_;
+
+  // Last: destroyed first (pairs refer to everything above).
+  std::vector<std::unique_ptr<slot>> slots_;
+};
+
+}  // namespace
+
+void register_session_scenarios(scenario_registry& registry) {
+  registry.add({"realistic-session",
+                "create --connection-pairs dApp/wallet pairs over --ramp-up (QR delay "
+                "--wallet-delay), exchange --messages-per-session request/response messages each, "
+                "hold all pairs until every one is done, disconnect",
+                true,
+                [](shard_context& ctx) {
+                  return std::make_unique<session_shard>(ctx, kind::realistic);
+                }});
+  registry.add({"async-delivery",
+                "create pairs, take each wallet offline, send it a request, bring it back after "
+                "--delay and measure delivery from history",
+                true,
+                [](shard_context& ctx) {
+                  return std::make_unique<session_shard>(ctx, kind::async_delivery);
+                }});
+  registry.add({"steady-messaging",
+                "create pairs over --ramp-up, then each sends a request every 2 x "
+                "--message-interval (the wallet answers after --message-interval) until ramp-up + "
+                "--duration; open model, latency from the intended send time",
+                true,
+                [](shard_context& ctx) {
+                  return std::make_unique<session_shard>(ctx, kind::steady);
+                }});
+}
+
+}  // namespace relayload::scenario
