@@ -38,54 +38,54 @@ struct run_flags {
 
 void add_run_flags(CLI::App& app, run_flags& f) {
   app.add_option("--target", f.target,
-                 "ws:// or wss:// URL of the relay (default: start an embedded relay on loopback)");
-  app.add_option("--scenario", f.scenario, "scenario to run")->capture_default_str();
-  app.add_option("--connections", f.connections, "connections (connection-storm, steady-state)")
+                 "ws:// or wss:// URL of the relay (default: start an embedded relay on loopback)")->type_name("URL");
+  app.add_option("--scenario", f.scenario, "scenario to run")->type_name("NAME")->capture_default_str();
+  app.add_option("--connections", f.connections, "connections (connection-storm, steady-state)")->type_name("N")
       ->capture_default_str();
   app.add_option("--connection-pairs", f.connection_pairs,
-                 "dApp+wallet pairs (realistic-session, async-delivery, steady-messaging)")
+                 "dApp+wallet pairs (realistic-session, async-delivery, steady-messaging)")->type_name("N")
       ->capture_default_str();
-  app.add_option("--duration", f.duration, "seconds: steady-state hold, steady-messaging run")
+  app.add_option("--duration", f.duration, "seconds: steady-state hold, steady-messaging run")->type_name("SECONDS")
       ->capture_default_str();
-  app.add_option("--ramp-up", f.ramp_up, "seconds over which starts are spread evenly")
+  app.add_option("--ramp-up", f.ramp_up, "seconds over which starts are spread evenly")->type_name("SECONDS")
       ->capture_default_str();
   app.add_option("--messages-per-session", f.messages_per_session,
-                 "exchanges per pair (realistic-session)")
+                 "exchanges per pair (realistic-session)")->type_name("N")
       ->capture_default_str();
-  app.add_option("--delay", f.delay, "seconds the wallet stays offline (async-delivery)")
+  app.add_option("--delay", f.delay, "seconds the wallet stays offline (async-delivery)")->type_name("SECONDS")
       ->capture_default_str();
   app.add_option("--message-interval", f.message_interval,
-                 "seconds between exchanges per pair (steady-messaging)")
+                 "seconds between exchanges per pair (steady-messaging)")->type_name("SECONDS")
       ->capture_default_str();
-  f.output_option = app.add_option("--output", f.output, "write the JSON report here (atomically)");
-  app.add_option("--threads", f.threads, "worker threads (0: one per core)")->capture_default_str();
+  f.output_option = app.add_option("--output", f.output, "write the JSON report here (atomically)")->type_name("FILE");
+  app.add_option("--threads", f.threads, "worker threads (0: one per core)")->type_name("N")->capture_default_str();
   app.add_option("--source-ips", f.source_ips,
-                 "local addresses to connect from, e.g. 127.0.0.2-127.0.0.17 or a,b,c");
-  app.add_option("--ca-file", f.ca_file, "PEM CA certificates for wss:// instead of the system store");
+                 "local addresses to connect from, e.g. 127.0.0.2-127.0.0.17 or a,b,c")->type_name("IPS");
+  app.add_option("--ca-file", f.ca_file, "PEM CA certificates for wss:// instead of the system store")->type_name("FILE");
   app.add_flag("--insecure", f.insecure, "do not verify the relay's TLS certificate");
-  app.add_option("--mode", f.mode, "MWP handshake: trusted or untrusted")->capture_default_str();
-  app.add_option("--crypto", f.crypto, "payload crypto: mock (like the original tool) or ecies")
+  app.add_option("--mode", f.mode, "MWP handshake: trusted or untrusted")->type_name("MODE")->capture_default_str();
+  app.add_option("--crypto", f.crypto, "payload crypto: mock (like the original tool) or ecies")->type_name("KIND")
       ->capture_default_str();
   app.add_option("--connect-timeout", f.connect_timeout,
-                 "seconds before a connection that has not connected counts as failed")
+                 "seconds before a connection that has not connected counts as failed")->type_name("SECONDS")
       ->capture_default_str();
-  app.add_option("--command-timeout", f.command_timeout, "seconds to wait for each reply")
+  app.add_option("--command-timeout", f.command_timeout, "seconds to wait for each reply")->type_name("SECONDS")
       ->capture_default_str();
   app.add_option("--wallet-delay", f.wallet_delay,
-                 "seconds between the dApp's session request and the wallet's connect (QR scan)")
+                 "seconds between the dApp's session request and the wallet's connect (QR scan)")->type_name("SECONDS")
       ->capture_default_str();
   app.add_option("--response-delay", f.response_delay,
-                 "seconds the wallet 'reviews' a request before responding (realistic-session)")
+                 "seconds the wallet 'reviews' a request before responding (realistic-session)")->type_name("SECONDS")
       ->capture_default_str();
   app.add_option("--message-timeout", f.message_timeout,
-                 "seconds after which an unanswered message counts as failed")
+                 "seconds after which an unanswered message counts as failed")->type_name("SECONDS")
       ->capture_default_str();
-  app.add_option("--otp-delay", f.otp_delay, "seconds the simulated user takes to type the OTP")
+  app.add_option("--otp-delay", f.otp_delay, "seconds the simulated user takes to type the OTP")->type_name("SECONDS")
       ->capture_default_str();
   app.add_option("--handshake-timeout", f.handshake_timeout,
-                 "seconds before a session handshake counts as failed")
+                 "seconds before a session handshake counts as failed")->type_name("SECONDS")
       ->capture_default_str();
-  app.add_option("--seed", f.seed, "seed for jitter and ids (0: random)")->capture_default_str();
+  app.add_option("--seed", f.seed, "seed for jitter and ids (0: random)")->type_name("N")->capture_default_str();
   app.add_flag("--fail-on-slo", f.fail_on_slo, "exit 3 when an SLO is breached");
   app.add_flag("--no-progress", f.no_progress, "no live progress line");
 }
@@ -237,18 +237,18 @@ parse_outcome parse_command_line(int argc, char** argv,
   std::string relay_port = "8000", relay_workers = "1", relay_ping;
   CLI::App* relay_app = app.add_subcommand(
       "relay", "run the embedded relay in the foreground until SIGINT/SIGTERM");
-  relay_app->add_option("--host", relay.host, "address to bind")->capture_default_str();
-  relay_app->add_option("--port", relay_port, "port to bind (0: any free port)")
+  relay_app->add_option("--host", relay.host, "address to bind")->type_name("ADDRESS")->capture_default_str();
+  relay_app->add_option("--port", relay_port, "port to bind (0: any free port)")->type_name("PORT")
       ->capture_default_str();
   relay_app->add_option("--config", relay.config_file,
-                        "Centrifugo JSON config (namespaces); default: the MWP backend config");
+                        "Centrifugo JSON config (namespaces); default: the MWP backend config")->type_name("FILE");
   relay_app->add_option("--workers", relay_workers,
                         "processes sharing the port (SO_REUSEPORT); channels are per worker, "
-                        "so use several only for connection-only loads")
+                        "so use several only for connection-only loads")->type_name("N")
       ->capture_default_str();
-  relay_app->add_option("--tls-cert", relay.tls_cert, "PEM certificate: serve wss://");
-  relay_app->add_option("--tls-key", relay.tls_key, "PEM private key for --tls-cert");
-  relay_app->add_option("--ping-interval", relay_ping, "seconds between server pings (default 25)");
+  relay_app->add_option("--tls-cert", relay.tls_cert, "PEM certificate: serve wss://")->type_name("FILE");
+  relay_app->add_option("--tls-key", relay.tls_key, "PEM private key for --tls-cert")->type_name("FILE");
+  relay_app->add_option("--ping-interval", relay_ping, "seconds between server pings (default 25)")->type_name("SECONDS");
 
   parse_outcome outcome;
   try {
