@@ -209,9 +209,8 @@ class session_shard final : public scenario_shard {
                   condition_of(err.error));
     };
     slots_.push_back(std::move(s));
-    sp->pair->create(e.intended, [this, sp](const session::handshake_result& h) {
-      on_created(*sp, h);
-    });
+    sp->pair->create(e.intended,
+                     [this, sp](const session::handshake_result& h) { on_created(*sp, h); });
   }
 
   void on_created(slot& s, const session::handshake_result& h) {
@@ -262,7 +261,6 @@ class session_shard final : public scenario_shard {
 
   void send_exchange(slot& s) {
     if (stopping_) return;
-    const std::uint64_t id = s.next_message++;
     const clock::time_point intended = s.next_intended;
     const milliseconds think =
         kind_ == kind::steady ? ctx_.options.message_interval : ctx_.options.response_delay;
@@ -274,11 +272,11 @@ class session_shard final : public scenario_shard {
       pair_done(s);
       return;
     }
+    const std::uint64_t id = s.next_message++;
     ++sent_;
     ++in_flight_;
-    s.pair->exchange(id, intended, think, [this, sp = &s](const session::exchange_result& r) {
-      on_exchange(*sp, r);
-    });
+    s.pair->exchange(id, intended, think,
+                     [this, sp = &s](const session::exchange_result& r) { on_exchange(*sp, r); });
     if (kind_ == kind::steady) {
       // Open model: the next request is due one cycle (request → interval → response →
       // interval) after this one's intended time, whether or not this one completed.
@@ -363,9 +361,8 @@ class session_shard final : public scenario_shard {
         sp->next_task = timers_.at(resume_at, [this, sp, resume_at] {
           sp->next_task = 0;
           if (stopping_) return;
-          sp->pair->resume_wallet(resume_at, [this, sp](const session::recovery_result& r) {
-            on_recovered(*sp, r);
-          });
+          sp->pair->resume_wallet(
+              resume_at, [this, sp](const session::recovery_result& r) { on_recovered(*sp, r); });
         });
       });
     });
@@ -458,14 +455,16 @@ class session_shard final : public scenario_shard {
                     condition::timed_out);
       }
     }
-    series_.advance(ended_at_);
+    if (pacer_) series_.advance(ended_at_);  // (not when stopped before start: no t0 yet)
     final_ = make_report(ended_at_);
     ctx_.done();
   }
 
   // ---- report -------------------------------------------------------------------------
 
-  static std::string error_name(const std::error_code& ec) { return metrics::error_tally::cause_of(ec); }
+  static std::string error_name(const std::error_code& ec) {
+    return metrics::error_tally::cause_of(ec);
+  }
 
   metrics::report make_report(clock::time_point now) const {
     metrics::report r;
@@ -509,7 +508,8 @@ class session_shard final : public scenario_shard {
     }
     if (kind_ == kind::steady) {
       metrics::steady_messaging_section st;
-      st.duration_seconds = std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.duration).count();
+      st.duration_seconds =
+          std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.duration).count();
       st.message_interval_seconds =
           std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.message_interval).count();
       st.disconnects = link_lost_;
@@ -635,23 +635,20 @@ void register_session_scenarios(scenario_registry& registry) {
                 "create --connection-pairs dApp/wallet pairs over --ramp-up (QR delay "
                 "--wallet-delay), exchange --messages-per-session request/response messages each, "
                 "hold all pairs until every one is done, disconnect",
-                true,
-                [](shard_context& ctx) {
+                true, [](shard_context& ctx) {
                   return std::make_unique<session_shard>(ctx, kind::realistic);
                 }});
   registry.add({"async-delivery",
                 "create pairs, take each wallet offline, send it a request, bring it back after "
                 "--delay and measure delivery from history",
-                true,
-                [](shard_context& ctx) {
+                true, [](shard_context& ctx) {
                   return std::make_unique<session_shard>(ctx, kind::async_delivery);
                 }});
   registry.add({"steady-messaging",
                 "create pairs over --ramp-up, then each sends a request every 2 x "
                 "--message-interval (the wallet answers after --message-interval) until ramp-up + "
                 "--duration; open model, latency from the intended send time",
-                true,
-                [](shard_context& ctx) {
+                true, [](shard_context& ctx) {
                   return std::make_unique<session_shard>(ctx, kind::steady);
                 }});
 }

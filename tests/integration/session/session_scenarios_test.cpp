@@ -1,0 +1,269 @@
+// realistic-session, async-delivery and steady-messaging through scenario::runner against
+// the embedded relay on 127.0.0.1 port 0, with short timings: every pair and every message
+// must be accounted for (attempted == successful + failed, sent == received + failed), the
+// relay must see the command counts of protocol.md §4.5, and a relay restart or a stop
+// mid-run must still give a complete report. Every wait is bounded.
+#include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "relayload/metrics/report.hpp"
+#include "relayload/relay/embedded_relay.hpp"
+#include "relayload/scenario/runner.hpp"
+#include "relayload/scenario/scenario_registry.hpp"
+#include "relayload/wire/command.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using namespace relayload;
+using relayload::relay::embedded_relay;
+namespace sc = relayload::scenario;
+
+void raise_open_file_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+std::unique_ptr<embedded_relay> start_relay() {
+  raise_open_file_limit();
+  auto relay = std::make_unique<embedded_relay>();
+  relay->start();
+  return relay;
+}
+
+sc::run_options base_options(const embedded_relay& relay, const std::string& scenario,
+                             std::uint64_t pairs) {
+  sc::run_options o;
+  o.target = relay.url();
+  o.scenario = scenario;
+  o.connection_pairs = pairs;
+  o.ramp_up = 1s;
+  o.wallet_connect_delay = 50ms;
+  o.response_delay = 50ms;
+  o.messages_per_session = 2;
+  o.message_interval = 200ms;
+  o.duration = 3s;
+  o.delay = 1s;
+  o.message_timeout = 10s;
+  o.handshake_timeout = 20s;
+  o.connect_timeout = 20s;
+  o.threads = 2;
+  o.seed = 1234;
+  return o;
+}
+
+/// Runs the scenario; `during` runs on this thread while the shards work.
+metrics::report run(const sc::run_options& o, const std::function<void(sc::runner&)>& during = {}) {
+  REQUIRE(o.validate().empty());
+  sc::scenario_registry registry;
+  sc::register_builtin_scenarios(registry);
+  const sc::scenario_info* info = registry.find(o.scenario);
+  REQUIRE(info != nullptr);
+  REQUIRE(info->uses_pairs);
+  sc::runner r(*info, o);
+  auto future = r.start();
+  if (during) during(r);
+  REQUIRE(future.wait_for(180s) == std::future_status::ready);
+  auto result = future.get();
+  REQUIRE(result);
+  return *result;
+}
+
+/// Every pair and every message has exactly one outcome.
+void check_accounted(const metrics::report& r, std::uint64_t pairs) {
+  CHECK(r.connections.attempted == pairs);
+  CHECK(r.connections.attempted == r.connections.successful + r.connections.failed);
+  REQUIRE(r.handshake);
+  CHECK(r.handshake->attempted == pairs);
+  CHECK(r.handshake->attempted == r.handshake->successful + r.handshake->failed);
+  CHECK(r.handshake->latency.count() == r.handshake->successful);
+  CHECK(r.histograms.at("handshake.walletSide").count() == r.handshake->successful);
+  CHECK(r.histograms.at("handshake.dappSide").count() == r.handshake->successful);
+  CHECK_FALSE(r.connect_time);
+  if (r.messages) {
+    CHECK(r.messages->sent == r.messages->received + r.messages->failed);
+    CHECK(r.messages->latency.count() == r.messages->received);
+    CHECK(r.histograms.at("messages.latencyIncludingFailures").count() == r.messages->sent);
+    CHECK(r.counters.get("messages.inFlight") == 0);
+  }
+  if (r.recovery) {
+    CHECK(r.recovery->attempted == pairs);
+    CHECK(r.recovery->attempted == r.recovery->received + r.recovery->failed);
+    CHECK(r.recovery->latency.count() == r.recovery->received);
+  }
+}
+
+std::uint64_t commands(const relay::relay_stats& s, wire::method m) { return s.commands_of(m); }
+
+/// The relay may still be finishing close handshakes when the report is out.
+bool relay_drained(const embedded_relay& relay) {
+  for (int i = 0; i < 300; ++i) {
+    if (relay.stats().connections_current == 0) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("realistic-session: 200 trusted pairs, every handshake and message, the §4.5 load",
+          "[integration][session][realistic]") {
+  auto relay = start_relay();
+  const auto before = relay->stats();
+  auto o = base_options(*relay, "realistic-session", 200);
+  const auto r = run(o);
+  check_accounted(r, 200);
+  CHECK_FALSE(r.partial);
+  CHECK(r.connections.successful == 200);
+  REQUIRE(r.messages);
+  CHECK(r.messages->sent == 400);
+  CHECK(r.messages->received == 400);
+  CHECK(r.errors.empty());
+  CHECK(r.histograms.at("messages.thinkTime").min() >= 50'000'000);  // measured, >= nominal
+  CHECK(r.total_time > 1s);
+
+  // What the relay saw per trusted pair (protocol.md §4.5): 2 connects, 4 subscribes,
+  // 4 histories, 1 offer + 2 publishes per exchange, 2 unsubscribes in the handshake and
+  // 2 at the end.
+  const auto s = relay->stats();
+  CHECK(commands(s, wire::method::connect) - commands(before, wire::method::connect) == 400);
+  CHECK(commands(s, wire::method::subscribe) - commands(before, wire::method::subscribe) == 800);
+  CHECK(commands(s, wire::method::history) - commands(before, wire::method::history) == 800);
+  CHECK(commands(s, wire::method::publish) - commands(before, wire::method::publish) ==
+        200 + 2 * 400);
+  CHECK(commands(s, wire::method::unsubscribe) - commands(before, wire::method::unsubscribe) ==
+        800);
+  CHECK(relay_drained(*relay));
+}
+
+TEST_CASE("realistic-session: untrusted pairs type the OTP and ack",
+          "[integration][session][realistic][untrusted]") {
+  auto relay = start_relay();
+  const auto before = relay->stats();
+  auto o = base_options(*relay, "realistic-session", 100);
+  o.mode = sc::handshake_mode::untrusted;
+  o.otp_entry_delay = 20ms;
+  const auto r = run(o);
+  check_accounted(r, 100);
+  CHECK(r.connections.successful == 100);
+  CHECK(r.messages->received == 200);
+  // One ack per pair on top of the trusted load.
+  const auto s = relay->stats();
+  CHECK(commands(s, wire::method::publish) - commands(before, wire::method::publish) ==
+        100 + 100 + 2 * 200);
+  // The headline includes the simulated OTP typing.
+  CHECK(r.handshake->latency.min() >= 20'000'000);
+}
+
+TEST_CASE("realistic-session: real ECIES on both sides",
+          "[integration][session][realistic][ecies]") {
+  auto relay = start_relay();
+  auto o = base_options(*relay, "realistic-session", 20);
+  o.crypto = sc::crypto_kind::ecies;
+  o.mode = sc::handshake_mode::untrusted;
+  const auto r = run(o);
+  check_accounted(r, 20);
+  CHECK(r.connections.successful == 20);
+  CHECK(r.messages->received == 40);
+  CHECK(r.errors.empty());
+}
+
+TEST_CASE("async-delivery: 200 wallets get their request from history after the delay",
+          "[integration][session][async]") {
+  auto relay = start_relay();
+  auto o = base_options(*relay, "async-delivery", 200);
+  const auto r = run(o);
+  check_accounted(r, 200);
+  CHECK_FALSE(r.partial);
+  REQUIRE(r.recovery);
+  CHECK(r.recovery->received == 200);
+  CHECK_FALSE(r.messages);
+  // Each pair was offline for at least --delay, measured from its own send.
+  CHECK(r.histograms.at("recovery.offlineTime").min() >= 1'000'000'000);
+  CHECK(r.counters.get("transport.fromHistory") >= 200);
+  CHECK(relay_drained(*relay));
+}
+
+TEST_CASE("async-delivery with ECIES", "[integration][session][async][ecies]") {
+  auto relay = start_relay();
+  auto o = base_options(*relay, "async-delivery", 20);
+  o.crypto = sc::crypto_kind::ecies;
+  const auto r = run(o);
+  check_accounted(r, 20);
+  CHECK(r.recovery->received == 20);
+}
+
+TEST_CASE("steady-messaging: 200 pairs on an open schedule, every exchange accounted",
+          "[integration][session][steady]") {
+  auto relay = start_relay();
+  auto o = base_options(*relay, "steady-messaging", 200);
+  const auto r = run(o);
+  check_accounted(r, 200);
+  CHECK_FALSE(r.partial);
+  CHECK(r.connections.successful == 200);
+  REQUIRE(r.messages);
+  CHECK(r.messages->failed == 0);
+  // One request every 2 × 0.2 s inside the ~3 s window after each handshake: several each.
+  CHECK(r.messages->sent >= 200 * 4);
+  REQUIRE(r.steady_messaging);
+  CHECK(r.steady_messaging->disconnects == 0);
+  CHECK(r.steady_messaging->message_interval_seconds == 0);
+  std::uint64_t in_series = 0;
+  for (const auto& p : metrics::latency_over_time(r.steady_messaging->latency_over_time)) {
+    in_series += p.exchanges;
+  }
+  CHECK(in_series == r.messages->received);
+  // Think time is the interval, measured by the wallet; it is not in the latency.
+  CHECK(r.histograms.at("messages.thinkTime").min() >= 200'000'000);
+  CHECK(r.messages->latency.max() < 1'000'000'000);
+}
+
+TEST_CASE("steady-messaging: a relay restart mid-run still gives a complete report",
+          "[integration][session][steady][restart]") {
+  auto relay = start_relay();
+  auto o = base_options(*relay, "steady-messaging", 200);
+  o.duration = 4s;
+  const auto r = run(o, [&](sc::runner&) {
+    std::this_thread::sleep_for(2500ms);  // ramp done, messages flowing
+    relay::restart_options ro;
+    ro.keep_history = true;
+    relay->restart(ro);
+  });
+  check_accounted(r, 200);
+  CHECK_FALSE(r.partial);
+  REQUIRE(r.steady_messaging);
+  // Every WebSocket drop is counted from the clients' events (F9): both sides of each pair.
+  CHECK(r.steady_messaging->disconnects >= 200);
+  CHECK(r.counters.get("links.restored") >= 200);
+  CHECK(r.messages->received > 0);
+  // The clients reconnected with recovery and went on exchanging.
+  CHECK(r.messages->received >= r.messages->sent / 2);
+}
+
+TEST_CASE("stop mid-run: a partial report in which everything is still accounted",
+          "[integration][session][stop]") {
+  auto relay = start_relay();
+  auto o = base_options(*relay, "realistic-session", 200);
+  o.ramp_up = 4s;
+  o.messages_per_session = 3;
+  const auto r = run(o, [&](sc::runner& runner) {
+    std::this_thread::sleep_for(1500ms);
+    runner.stop();
+  });
+  check_accounted(r, 200);
+  CHECK(r.partial);
+  CHECK(r.counters.get("pairs.notStarted") > 0);
+  CHECK(r.connections.failed >= r.counters.get("pairs.notStarted"));
+  CHECK(relay_drained(*relay));
+}
