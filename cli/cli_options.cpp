@@ -250,6 +250,22 @@ parse_outcome parse_command_line(int argc, char** argv,
   relay_app->add_option("--tls-key", relay.tls_key, "PEM private key for --tls-cert")->type_name("FILE");
   relay_app->add_option("--ping-interval", relay_ping, "seconds between server pings (default 25)")->type_name("SECONDS");
 
+  aggregate_command aggregate;
+  auto add_aggregate = [&aggregate](CLI::App& parent) {
+    CLI::App* a = parent.add_subcommand(
+        "aggregate", "merge report files exactly (from their histograms) into one report");
+    a->add_option("--input", aggregate.input, "folder of .json reports (not recursive)")
+        ->type_name("DIR")
+        ->required();
+    a->add_option("--output", aggregate.output, "write the merged report here")->type_name("FILE");
+    return a;
+  };
+  CLI::App* aggregate_app = add_aggregate(app);
+  CLI::App* results_app =
+      app.add_subcommand("results", "the original tool's `results aggregate` spelling");
+  results_app->require_subcommand(1);
+  CLI::App* results_aggregate_app = add_aggregate(*results_app);
+
   parse_outcome outcome;
   try {
     app.parse(argc, argv);
@@ -270,7 +286,10 @@ parse_outcome parse_command_line(int argc, char** argv,
 
   parsed_command cmd;
   std::vector<std::string> problems;
-  if (relay_app->parsed()) {
+  if (aggregate_app->parsed() || results_aggregate_app->parsed()) {
+    cmd.kind = command_kind::aggregate;
+    cmd.aggregate = aggregate;
+  } else if (relay_app->parsed()) {
     cmd.kind = command_kind::relay;
     std::uint64_t port = 0, workers = 0;
     if (auto e = parse_whole("--port", relay_port, port)) problems.push_back(*e);

@@ -26,6 +26,12 @@ struct relay_command {
   std::optional<std::uint32_t> ping_interval_ms;
 };
 
+/// `relayload-cli aggregate` options.
+struct aggregate_command {
+  std::string input;
+  std::string output;
+};
+
 struct parsed_command {
   command_kind kind = command_kind::run;
   scenario::run_options run;
@@ -33,6 +39,7 @@ struct parsed_command {
   bool fail_on_slo = false;    ///< --fail-on-slo (run)
   bool progress = true;        ///< --no-progress turns the live line off
   relay_command relay;
+  aggregate_command aggregate;
 };
 
 /// The result of parsing: a command to execute, or an exit code to return at once (help and

@@ -17,5 +17,6 @@ inline constexpr int slo_breach = 3;
 
 int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry);
 int run_relay(const relay_command& command);
+int run_aggregate(const aggregate_command& command);
 
 }  // namespace relayload::cli

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   switch (parsed.command->kind) {
     case cli::command_kind::relay:
       return cli::run_relay(parsed.command->relay);
+    case cli::command_kind::aggregate:
+      return cli::run_aggregate(parsed.command->aggregate);
     case cli::command_kind::run:
     default:
       return cli::run_scenario(*parsed.command, registry);
