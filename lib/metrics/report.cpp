@@ -127,8 +127,7 @@ result<void> report::merge(const report& other) {
   if (auto r = merge_optional(
           m.steady_messaging, other.steady_messaging,
           [](steady_messaging_section& a, const steady_messaging_section& b) -> result<void> {
-            if (a.duration_seconds != b.duration_seconds ||
-                a.message_interval_seconds != b.message_interval_seconds) {
+            if (a.duration != b.duration || a.message_interval != b.message_interval) {
               return unexpected(errc::invalid_argument);
             }
             a.disconnects = add(a.disconnects, b.disconnects);

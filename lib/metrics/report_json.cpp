@@ -259,8 +259,8 @@ void write_results(json_out& o, const report& r) {
   if (r.steady_messaging) {
     const steady_messaging_section& s = *r.steady_messaging;
     o.key("steadyMessaging").begin_object();
-    o.key("durationSeconds").i64(s.duration_seconds);
-    o.key("messageIntervalSeconds").i64(s.message_interval_seconds);
+    o.key("durationSeconds").number(static_cast<double>(s.duration.count()) / 1000.0);
+    o.key("messageIntervalSeconds").number(static_cast<double>(s.message_interval.count()) / 1000.0);
     o.key("disconnects").u64(s.disconnects);
     o.key("latencyOverTime").begin_array();
     for (const latency_point& p : latency_over_time(s.latency_over_time)) {

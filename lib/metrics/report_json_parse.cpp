@@ -135,6 +135,17 @@ class report_parser {
     out = *t;
     return true;
   }
+  // Seconds with millisecond digits (steadyMessaging's durationSeconds and interval).
+  bool get_seconds(const json& obj, const char* key, const std::string& path,
+                   std::chrono::milliseconds& out) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (!v->IsNumber()) return fail(join(path, key), "expected a number of seconds");
+    const double s = v->GetDouble();
+    if (!(s >= 0.0) || s > 9.0e9) return fail(join(path, key), "expected seconds between 0 and 9e9");
+    out = std::chrono::milliseconds(std::llround(s * 1e3));
+    return true;
+  }
   // Milliseconds with nanosecond digits, as to_json() writes durations.
   bool get_duration_ms(const json& obj, const char* key, const std::string& path,
                        std::chrono::nanoseconds& out) {
@@ -277,8 +288,8 @@ class report_parser {
       if (!s->IsObject()) return fail(sp, "expected an object");
       steady_messaging_section sec;
       const json* series = object(*s, "latencyOverTimeSeries", sp);
-      if (!get_i64(*s, "durationSeconds", sp, sec.duration_seconds) ||
-          !get_i64(*s, "messageIntervalSeconds", sp, sec.message_interval_seconds) ||
+      if (!get_seconds(*s, "durationSeconds", sp, sec.duration) ||
+          !get_seconds(*s, "messageIntervalSeconds", sp, sec.message_interval) ||
           !get_u64(*s, "disconnects", sp, sec.disconnects) || series == nullptr ||
           !parse_series(*series, join(sp, "latencyOverTimeSeries"), sec.latency_over_time)) {
         return false;

@@ -130,8 +130,9 @@ std::string render_summary(const report& r, const text_options& options) {
   if (r.steady_messaging) {
     const auto& s = *r.steady_messaging;
     out += "\nSustained Messaging\n";
-    out += fmt::format("  Duration:    {}s (interval: {}s)\n", s.duration_seconds,
-                       s.message_interval_seconds);
+    out += fmt::format("  Duration:    {:g}s (interval: {:g}s)\n",
+                       static_cast<double>(s.duration.count()) / 1e3,
+                       static_cast<double>(s.message_interval.count()) / 1e3);
     if (r.messages) {
       const auto& m = *r.messages;
       out += fmt::format("  Exchanges:   {}/{} ({})\n", m.received, m.sent,

@@ -508,10 +508,8 @@ class session_shard final : public scenario_shard {
     }
     if (kind_ == kind::steady) {
       metrics::steady_messaging_section st;
-      st.duration_seconds =
-          std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.duration).count();
-      st.message_interval_seconds =
-          std::chrono::duration_cast<std::chrono::seconds>(ctx_.options.message_interval).count();
+      st.duration = ctx_.options.duration;
+      st.message_interval = ctx_.options.message_interval;
       st.disconnects = link_lost_;
       st.latency_over_time = series_.series();
       r.steady_messaging = std::move(st);

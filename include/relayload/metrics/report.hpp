@@ -134,15 +134,16 @@ std::vector<latency_point> latency_over_time(const time_series& series);
 
 /// results.steadyMessaging (steady-messaging).
 struct steady_messaging_section {
-  std::int64_t duration_seconds = 0;
-  std::int64_t message_interval_seconds = 0;
+  /// Written in seconds (durationSeconds, messageIntervalSeconds): whole numbers as integers
+  /// like the original, fractions (0.2) as decimals instead of being truncated to 0.
+  std::chrono::milliseconds duration{0};
+  std::chrono::milliseconds message_interval{0};
   std::uint64_t disconnects = 0;
   /// Message latency per interval; rendered as latencyOverTime (see latency_over_time()).
   time_series latency_over_time;
 
   friend bool operator==(const steady_messaging_section& a, const steady_messaging_section& b) {
-    return a.duration_seconds == b.duration_seconds &&
-           a.message_interval_seconds == b.message_interval_seconds &&
+    return a.duration == b.duration && a.message_interval == b.message_interval &&
            a.disconnects == b.disconnects && a.latency_over_time == b.latency_over_time;
   }
 };

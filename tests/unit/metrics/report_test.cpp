@@ -117,8 +117,8 @@ report full_report(std::uint64_t seed) {
   r.recovery = rec;
 
   steady_messaging_section sm;
-  sm.duration_seconds = 25;
-  sm.message_interval_seconds = 1;
+  sm.duration = std::chrono::seconds(25);
+  sm.message_interval = std::chrono::seconds(1);
   sm.disconnects = 1;
   time_series_options lo;
   lo.interval = 10s;
@@ -297,6 +297,9 @@ TEST_CASE("report JSON: steady-state and steady-messaging sections", "[metrics][
   CHECK(member_names(sm) == std::vector<std::string>{"durationSeconds", "messageIntervalSeconds",
                                                      "disconnects", "latencyOverTime",
                                                      "latencyOverTimeSeries"});
+  // Whole seconds stay integers, as the original wrote them.
+  CHECK(sm["durationSeconds"].IsInt64());
+  CHECK(sm["durationSeconds"].GetInt64() == 25);
   const auto& lot = sm["latencyOverTime"];
   REQUIRE(lot.IsArray());
   REQUIRE(lot.Size() == 3);
@@ -335,6 +338,16 @@ TEST_CASE("report JSON: config values keep their JSON types", "[metrics][report]
   CHECK(std::string(c["crypto"].GetString()) == "mock");
   CHECK(c["failOnSlo"].IsTrue());
   CHECK(c["shard"].IsNull());
+}
+
+TEST_CASE("report JSON: a sub-second message interval is not truncated", "[metrics][report]") {
+  report r = full_report(1);
+  r.steady_messaging->message_interval = std::chrono::milliseconds(200);
+  const auto text = to_json(r);
+  CHECK(dom(text)["results"]["steadyMessaging"]["messageIntervalSeconds"].GetDouble() == 0.2);
+  auto back = parse_report(text);
+  REQUIRE(back.has_value());
+  CHECK(back->steady_messaging->message_interval == std::chrono::milliseconds(200));
 }
 
 TEST_CASE("report: derived figures are arithmetic on the data", "[metrics][report]") {
@@ -441,7 +454,7 @@ TEST_CASE("report: merge refuses reports of different runs and stays unchanged",
   other_layout.handshake->latency = histogram(histogram_layout{1'000, 3'600'000'000'000, 2});
   refused(other_layout, errc::layout_mismatch);
   report other_messaging = full_report(1);
-  other_messaging.steady_messaging->message_interval_seconds = 5;
+  other_messaging.steady_messaging->message_interval = std::chrono::seconds(5);
   report mine = full_report(1);
   const report mine_before = mine;
   CHECK(mine.merge(other_messaging).error() == errc::invalid_argument);
