@@ -17,9 +17,10 @@ namespace relayload::scenario {
 
 namespace {
 
-// How long the shards' event loops may keep running after every shard is done (closing
-// handshakes still in flight), before they are stopped.
-constexpr std::chrono::seconds drain_grace{3};
+// How long the shards' event loops may keep running after every shard is done, before they
+// are stopped. Shards report done only after their connections closed (bounded by their own
+// close timeouts), so what is left are idle timers: the grace only lets stray handlers end.
+constexpr std::chrono::milliseconds drain_grace{300};
 // Delay between releasing the barrier and t0, so that every thread is running when t0 comes.
 constexpr std::chrono::milliseconds start_lead{20};
 
