@@ -1,9 +1,9 @@
 // The real MetaMask Mobile Wallet Protocol dApp client (@metamask/mobile-wallet-protocol-
 // dapp-client 0.3.0 over core 0.4.0's WebSocketTransport) against OUR C++ wallet
-// (relayload::session::wallet_client, run by wallet_host) through the embedded relay:
+// (relayload::session::wallet_client, run by relay_host) through the embedded relay:
 // trusted handshake, then three request/response rounds (issue 5, protocol.md §2.8, §4.3).
 //
-//   wallet_host -- mwp_dapp_vs_cpp_wallet.mjs mock|ecies
+//   relay_host -- mwp_dapp_vs_cpp_wallet.mjs mock|ecies
 //   (the script runs as: node mwp_dapp_vs_cpp_wallet.mjs <relay url> mock|ecies)
 //
 // The script hands the SessionRequest to the host with `@@relay wallet <crypto> <base64 JSON>`
@@ -34,7 +34,7 @@ armDeadline(DEADLINE_MS);
 const url = relayUrl();
 const crypto = process.argv[3] || 'mock';
 if (crypto !== 'mock' && crypto !== 'ecies') fail(`unknown crypto ${JSON.stringify(crypto)}: use mock or ecies`);
-if (!underHost) fail('this script needs wallet_host (the C++ wallet runs there); RELAYLOAD_INTEROP_HOST=1 is not set');
+if (!underHost) fail('this script needs relay_host (the C++ wallet runs there); RELAYLOAD_INTEROP_HOST=1 is not set');
 for (const [name, want] of [['@metamask/mobile-wallet-protocol-core', '0.4.0'],
   ['@metamask/mobile-wallet-protocol-dapp-client', '0.3.0'], ['centrifuge', '5.4.0'], ['eciesjs', '0.4.17']]) {
   const got = installedVersion(name);
@@ -115,7 +115,7 @@ if (crypto === 'mock') {
     `SessionRequest.publicKeyB64 ${request.publicKeyB64} is not a 33-byte compressed key`);
 }
 
-// --- wallet: OUR C++ wallet_client in wallet_host --------------------------------------------
+// --- wallet: OUR C++ wallet_client in relay_host --------------------------------------------
 step('C++ wallet gets the SessionRequest (out of band) and connects');
 const requestB64 = Buffer.from(JSON.stringify(request), 'utf8').toString('base64');
 // lib/host.mjs's one request/reply channel: `@@relay wallet <crypto> <base64>`.

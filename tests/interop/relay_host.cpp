@@ -1,22 +1,26 @@
 // relay_host: runs relayload's embedded relay on 127.0.0.1 (port 0) and one Node.js interop
-// script against it, and lets the script drive the relay's fault hooks.
+// script against it, lets the script drive the relay's fault hooks, and, on request, plays
+// the MWP wallet with OUR relayload::session::wallet_client (the real JS dApp against us).
 //
 //   relay_host [--timeout SECONDS] [--node PATH] [--cwd DIR] [--node-path DIR]
 //              [--] SCRIPT [ARG...]
 //
-// The child runs as `node SCRIPT <relay url> ARG...` with its stdin and stdout on pipes
-// (stderr is shared). A stdout line `@@relay <command>` asks for a fault hook; the host
-// carries it out and answers on the child's stdin with `ok` or `error <message>`. Every
-// other stdout line is forwarded to our stdout. Commands:
+// The child runs as `node SCRIPT <relay url> ARG...` with stdin and stdout on pipes. Control
+// lines on its stdout, each answered on its stdin with `ok` or `error <message>`:
 //
-//   disconnect_all   close every client connection with a reconnect-advising code
-//   restart keep     stop and restart the relay on the same port, keeping channel history
-//   restart lose     the same, losing history (new epochs)
-//   pause | resume   hold back / release delivery of publications to subscribers
+//   @@wallet <mock|ecies> <base64 of the SessionRequest JSON>
+//   @@relay wallet <mock|ecies> <base64>  (the same, through lib/host.mjs relayHook())
+//       creates a C++ wallet_client (own io_context and thread, key manager of that kind)
+//       and connects it with the SessionRequest; `ok` once the wallet is CONNECTED (it
+//       published the trusted offer). The wallet answers every application message whose
+//       payload has an `id` with {"result":"ok-<n>","id":<that id>}, n = 1, 2, ...
+//   @@relay <command>
+//       fault hooks: disconnect_all, restart keep|lose, pause, resume.
 //
-// The exit code is the child's (128 + signal if it was killed by one); 124 when the hard
-// timeout killed it; 125 when the host itself could not set up (bad usage, relay or spawn
-// failure). The hard timeout exists because a hung client must fail the test, not hang CI.
+// Every other stdout line is forwarded. Exit codes: the child's (128 + signal); 124 on the
+// hard timeout; 125 when the host could not set up. A wallet error after `ok` is printed to
+// stderr and makes the host exit 3 even if the script passed, so that a wallet the dApp
+// could not see failing still fails the test.
 
 #include <fcntl.h>
 #include <poll.h>
@@ -27,11 +31,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,7 +48,24 @@
 #include <thread>
 #include <vector>
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <asio.hpp>
+
+#include "relayload/client/client_context.hpp"
+#include "relayload/client/client_options.hpp"
+#include "relayload/net/ws_url.hpp"
 #include "relayload/relay/embedded_relay.hpp"
+#include "relayload/session/key_manager.hpp"
+#include "relayload/session/random.hpp"
+#include "relayload/session/scheduler.hpp"
+#include "relayload/session/session_context.hpp"
+#include "relayload/session/session_options.hpp"
+#include "relayload/session/transport_options.hpp"
+#include "relayload/session/wallet_client.hpp"
+#include "relayload/wire/base64.hpp"
+#include "relayload/wire/session_request.hpp"
 
 extern char** environ;
 
@@ -51,6 +77,7 @@ using std::chrono::steady_clock;
 
 constexpr int exit_timeout = 124;
 constexpr int exit_setup = 125;
+constexpr int exit_wallet_failed = 3;
 
 struct host_options {
   seconds timeout{90};
@@ -276,14 +303,210 @@ bool write_all(int fd, std::string_view text) {
   return true;
 }
 
+// ---- the C++ wallet ------------------------------------------------------------------------
+
+namespace session = relayload::session;
+
+// The wallet's answer to request payload `payload`: {"result":"ok-<n>","id":<its id>}, the id
+// copied as JSON (number or string). Empty when the payload is no object with an `id`.
+std::string response_for(std::string_view payload, std::uint64_t n) {
+  rapidjson::Document d;
+  d.Parse(payload.data(), payload.size());
+  if (d.HasParseError() || !d.IsObject()) return {};
+  const auto id = d.FindMember("id");
+  if (id == d.MemberEnd()) return {};
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  const std::string result = "ok-" + std::to_string(n);
+  w.StartObject();
+  w.Key("result");
+  w.String(result.c_str(), static_cast<rapidjson::SizeType>(result.size()));
+  w.Key("id");
+  id->value.Accept(w);
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+// One wallet_client on its own io_context and thread. Everything of the session layer is
+// created, used and destroyed on that thread (none of it is thread-safe); the host thread only
+// posts to the io_context and joins.
+class cpp_wallet {
+ public:
+  using reply_fn = std::function<void(const std::string& line)>;
+
+  cpp_wallet(relayload::net::ws_url url, session::key_manager_kind kind,
+             relayload::wire::session_request request, reply_fn reply)
+      : url_(std::move(url)),
+        kind_(kind),
+        request_(std::move(request)),
+        reply_(std::move(reply)),
+        work_(asio::make_work_guard(io_)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~cpp_wallet() { stop(); }
+  cpp_wallet(const cpp_wallet&) = delete;
+  cpp_wallet& operator=(const cpp_wallet&) = delete;
+
+  // Disconnects the wallet (bounded wait) and joins its thread. Idempotent.
+  void stop() {
+    if (!thread_.joinable()) return;
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> ended = done->get_future();
+    asio::post(io_, [this, done] {
+      if (wallet_ == nullptr || wallet_->state() == session::party_state::idle) {
+        done->set_value();
+        return;
+      }
+      wallet_->disconnect([done](std::error_code) { done->set_value(); });
+    });
+    if (ended.wait_for(seconds(5)) != std::future_status::ready) {
+      say("wallet: disconnect did not finish within 5 s");
+    }
+    io_.stop();
+    thread_.join();
+  }
+
+  // True when something went wrong after the wallet reported CONNECTED.
+  bool failed() const noexcept { return failed_.load(); }
+  std::uint64_t answered() const noexcept { return answered_.load(); }
+
+ private:
+  void run() {
+    relayload::client::client_context cctx(io_);
+    session::scheduler timers(cctx);
+    std::unique_ptr<session::key_manager> keys = session::make_key_manager(kind_);
+    session::id_generator ids;
+    auto copts = std::make_shared<relayload::client::client_options>(
+        relayload::client::client_options::mwp());
+    copts->url = url_;
+    auto topts = std::make_shared<session::transport_options>();
+    topts->client = std::move(copts);
+    session::session_context sctx{timers, *keys, ids, std::move(topts),
+                                  std::make_shared<const session::session_options>()};
+    session::wallet_client wallet(sctx);
+    wallet_ = &wallet;
+
+    auto& cb = wallet.callbacks();
+    cb.on_connected = [this](const session::party_connected_info& info) {
+      connected_ = true;
+      say("wallet: CONNECTED after " +
+          std::to_string(
+              std::chrono::duration_cast<milliseconds>(info.connected - info.started).count()) +
+          " ms");
+      reply_("ok");
+    };
+    cb.on_message = [this, &wallet](const session::received_message& m) {
+      const std::uint64_t n = ++received_;
+      const std::string response = response_for(m.payload, n);
+      say("wallet: message #" + std::to_string(n) + " (" + session::to_string(m.how) + ", nonce " +
+          std::to_string(m.nonce) + "): " + std::string(m.payload));
+      if (response.empty()) {
+        say("wallet: message #" + std::to_string(n) + " has no id; not answered");
+        failed_ = true;
+        return;
+      }
+      wallet.send_message(response, [this, n, response](std::error_code ec, const auto&) {
+        if (ec) {
+          say("wallet: response #" + std::to_string(n) + " failed: " + ec.message());
+          failed_ = true;
+          return;
+        }
+        ++answered_;
+        say("wallet: answered #" + std::to_string(n) + " with " + response);
+      });
+    };
+    cb.on_error = [this](const session::party_error& e) {
+      const std::string what = std::string("wallet ") + session::to_string(e.stage) + " error" +
+                               (e.fatal ? " (fatal)" : "") + ": " + e.error.message();
+      say(what);
+      if (!connected_ && e.fatal) {
+        reply_("error " + what);
+      } else {
+        failed_ = true;
+      }
+    };
+    cb.on_link_lost = [](const relayload::client::disconnected_info&) { say("wallet: link lost"); };
+    cb.on_link_restored = [](const relayload::client::connected_info&) {
+      say("wallet: link restored");
+    };
+
+    if (const std::error_code ec = wallet.connect(request_)) {
+      say("wallet: connect refused the SessionRequest: " + ec.message());
+      reply_("error wallet connect: " + ec.message());
+    }
+    io_.run();
+    wallet_ = nullptr;
+    // wallet, sctx, keys, timers, cctx are destroyed here, on this thread.
+  }
+
+  relayload::net::ws_url url_;
+  session::key_manager_kind kind_;
+  relayload::wire::session_request request_;
+  reply_fn reply_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::thread thread_;
+  session::wallet_client* wallet_ = nullptr;  // only on the wallet thread
+  bool connected_ = false;                    // only on the wallet thread
+  std::uint64_t received_ = 0;                // only on the wallet thread
+  std::atomic<bool> failed_{false};
+  std::atomic<std::uint64_t> answered_{0};
+};
+
+// Creates the wallet for `@@wallet <crypto> <base64>`; returns "" or an error message.
+std::string start_wallet(std::string_view args, const std::string& relay_url,
+                         std::unique_ptr<cpp_wallet>& wallet, cpp_wallet::reply_fn reply) {
+  if (wallet) return "a wallet is already running";
+  const std::size_t sp = args.find(' ');
+  if (sp == std::string_view::npos) return "usage: @@wallet <mock|ecies> <base64 SessionRequest>";
+  const auto kind = session::parse_key_manager_kind(args.substr(0, sp));
+  if (!kind) return "unknown crypto \"" + std::string(args.substr(0, sp)) + "\" (mock or ecies)";
+  const auto json = relayload::wire::base64_decode(args.substr(sp + 1));
+  if (!json) return "SessionRequest is not base64: " + json.error().message();
+  const auto request = relayload::wire::decode_session_request(*json);
+  if (!request) return "bad SessionRequest JSON: " + request.error().message() + ": " + *json;
+  const auto url = relayload::net::ws_url::parse(relay_url);
+  if (!url) return "bad relay url " + relay_url + ": " + url.error().message();
+  say("wallet: " + std::string(session::to_string(*kind)) + " wallet for SessionRequest " + *json);
+  wallet = std::make_unique<cpp_wallet>(*url, *kind, *request, std::move(reply));
+  return {};
+}
+
 // Reads the child's stdout until EOF or the deadline, serving hook requests on the way.
 // Returns false when the deadline passed first.
 bool serve(child_process& child, relayload::relay::embedded_relay& relay,
-           steady_clock::time_point deadline) {
+           steady_clock::time_point deadline, std::unique_ptr<cpp_wallet>& wallet) {
   constexpr std::string_view prefix = "@@relay ";
+  constexpr std::string_view wallet_prefix = "@@wallet ";
+  constexpr std::string_view relay_wallet_prefix = "@@relay wallet ";
   std::string pending;
   char buf[4096];
+  // Replies come from this thread (hooks) and from the wallet's thread (connected / failed).
+  auto stdin_mutex = std::make_shared<std::mutex>();
+  const int stdin_fd = child.stdin_fd;
+  auto reply = [stdin_mutex, stdin_fd](const std::string& text) {
+    const std::lock_guard<std::mutex> lock(*stdin_mutex);
+    // The child may already have exited (EPIPE, SIGPIPE ignored): its exit code tells.
+    (void)write_all(stdin_fd, text + "\n");
+  };
   auto handle_line = [&](std::string_view line) {
+    // `@@relay wallet ...` is the same command through lib/host.mjs relayHook(), whose
+    // reader owns the script's stdin.
+    std::string_view wallet_args;
+    if (line.rfind(wallet_prefix, 0) == 0) {
+      wallet_args = line.substr(wallet_prefix.size());
+    } else if (line.rfind(relay_wallet_prefix, 0) == 0) {
+      wallet_args = line.substr(relay_wallet_prefix.size());
+    }
+    if (!wallet_args.empty()) {
+      // The reply (`ok` once CONNECTED) comes later, from the wallet's thread.
+      const std::string error = start_wallet(wallet_args, relay.url(), wallet, reply);
+      if (!error.empty()) {
+        say("@@wallet: error " + error);
+        reply("error " + error);
+      }
+      return;
+    }
     if (line.rfind(prefix, 0) != 0) {
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fputc('\n', stdout);
@@ -293,8 +516,7 @@ bool serve(child_process& child, relayload::relay::embedded_relay& relay,
     const std::string_view command = line.substr(prefix.size());
     const std::string error = run_hook(relay, command);
     say("hook \"" + std::string(command) + "\": " + (error.empty() ? "ok" : "error " + error));
-    // The child may already have exited (EPIPE, SIGPIPE ignored): its exit code tells.
-    (void)write_all(child.stdin_fd, error.empty() ? std::string("ok\n") : "error " + error + "\n");
+    reply(error.empty() ? std::string("ok") : "error " + error);
   };
   for (;;) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - steady_clock::now());
@@ -360,7 +582,8 @@ int main(int argc, char** argv) {
   std::optional<child_process> child = spawn_child(*options, url);
   if (!child) return exit_setup;
 
-  const bool finished = serve(*child, *relay, deadline);
+  std::unique_ptr<cpp_wallet> wallet;
+  const bool finished = serve(*child, *relay, deadline, wallet);
   int code = exit_timeout;
   if (finished) {
     // stdout closed; the child is exiting. Give it what is left of the budget.
@@ -376,6 +599,13 @@ int main(int argc, char** argv) {
     say("hard timeout: " + std::to_string(options->timeout.count()) + " s passed; killing " +
         options->script_and_args.front());
     kill_child(child->pid);
+  }
+  if (wallet) {
+    wallet->stop();
+    say("wallet: answered " + std::to_string(wallet->answered()) + " request(s)" +
+        (wallet->failed() ? ", with errors" : ""));
+    if (wallet->failed() && code == 0) code = exit_wallet_failed;
+    wallet.reset();
   }
   close(child->stdin_fd);
   close(child->stdout_fd);
