@@ -14,6 +14,7 @@ import { ClientState, SessionStore, WebSocketTransport } from '@metamask/mobile-
 import { DappClient } from '@metamask/mobile-wallet-protocol-dapp-client';
 
 import { relayHook } from './lib/host.mjs';
+import { InMemoryKVStore, MOCK_PUBLIC_KEY_B64, MockKeyManager, SAMPLE_REQUEST } from './lib/mwp.mjs';
 import {
   EventLog, UUID_V4, armDeadline, check, checkEq, describe, fail, installedVersion, loadCentrifuge,
   log, pass, relayUrl, sleep, step, within,
@@ -34,35 +35,11 @@ for (const [name, want] of [['@metamask/mobile-wallet-protocol-core', '0.4.0'],
 }
 log(`MWP dApp client 0.3.0 (core 0.4.0, centrifuge-js 5.4.0) vs raw wallet on centrifuge-js ${walletVersion}, relay ${url}`);
 
-// --- the load tests' MockKeyManager (protocol.md §3.4) -----------------------------------
-const MOCK_PUBLIC_KEY_B64 = 'Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0ND';  // 33 x 0x43
-class MockKeyManager {
-  generateKeyPair() {
-    return { privateKey: new Uint8Array(32).fill(0x42), publicKey: new Uint8Array(33).fill(0x43) };
-  }
-  async encrypt(plaintext, _theirPublicKey) {
-    return Buffer.from(plaintext, 'utf8').toString('base64');
-  }
-  async decrypt(encryptedB64, _myPrivateKey) {
-    return Buffer.from(encryptedB64, 'base64').toString('utf8');
-  }
-  validatePeerKey(_key) {}
-}
+// --- the load tests' MockKeyManager (protocol.md §3.4, lib/mwp.mjs) ----------------------
 const mockEncode = (message) => Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
 const mockDecode = (b64) => JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
 
-class InMemoryKVStore {
-  constructor() { this.map = new Map(); }
-  async get(key) { return this.map.has(key) ? this.map.get(key) : null; }
-  async set(key, value) { this.map.set(key, value); }
-  async delete(key) { this.map.delete(key); }
-}
-
 // Payloads of the load test's exchangeMessage (protocol.md §4.3); `id` stays last.
-const SAMPLE_REQUEST = {
-  method: 'personal_sign',
-  params: ['0x4578616d706c65206d65737361676520746f207369676e', '0x1234567890abcdef1234567890abcdef12345678'],
-};
 const SAMPLE_RESPONSE = {
   result: '0x1b2a3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b01',
 };

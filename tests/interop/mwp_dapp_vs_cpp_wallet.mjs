@@ -13,18 +13,16 @@
 // Crypto: `mock` is the load tests' MockKeyManager (protocol.md §3.4); `ecies` is the real
 // KeyManager of the MWP demo apps on eciesjs 0.4.17 defaults (§3.1, §3.2).
 
-import { createRequire } from 'node:module';
 import WebSocket from 'ws';
 import { ClientState, SessionStore, WebSocketTransport } from '@metamask/mobile-wallet-protocol-core';
 import { DappClient } from '@metamask/mobile-wallet-protocol-dapp-client';
 
 import { relayHook, underHost } from './lib/host.mjs';
+import { InMemoryKVStore, MOCK_PUBLIC_KEY_B64, SAMPLE_REQUEST, keyManagerFor } from './lib/mwp.mjs';
 import {
   EventLog, UUID_V4, armDeadline, check, checkEq, describe, fail, installedVersion, log, pass,
   relayUrl, step, within,
 } from './lib/util.mjs';
-
-const require = createRequire(import.meta.url);
 
 const DEADLINE_MS = 30000;
 const REPLY_MS = 5000;
@@ -42,60 +40,9 @@ for (const [name, want] of [['@metamask/mobile-wallet-protocol-core', '0.4.0'],
 }
 log(`MWP dApp client 0.3.0 (core 0.4.0, centrifuge-js 5.4.0) vs the C++ wallet, crypto ${crypto}, relay ${url}`);
 
-// --- key managers ---------------------------------------------------------------------------
-const MOCK_PUBLIC_KEY_B64 = 'Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0ND';  // 33 x 0x43
-class MockKeyManager {
-  generateKeyPair() {
-    return { privateKey: new Uint8Array(32).fill(0x42), publicKey: new Uint8Array(33).fill(0x43) };
-  }
-  async encrypt(plaintext, _theirPublicKey) {
-    return Buffer.from(plaintext, 'utf8').toString('base64');
-  }
-  async decrypt(encryptedB64, _myPrivateKey) {
-    return Buffer.from(encryptedB64, 'base64').toString('utf8');
-  }
-  validatePeerKey(_key) {}
-}
-
-// The demo apps' KeyManager (apps/web-demo/src/lib/KeyManager.ts), written from protocol.md
-// §3.1/§3.2: secp256k1 key pair with a 33-byte compressed public key; eciesjs defaults.
-const eciesjs = require('eciesjs');
-class EciesKeyManager {
-  constructor() { this.decrypted = new Set(); this.encrypted = 0; }
-  generateKeyPair() {
-    const sk = new eciesjs.PrivateKey();
-    return { privateKey: new Uint8Array(sk.secret), publicKey: sk.publicKey.toBytes(true) };
-  }
-  async encrypt(plaintext, theirPublicKey) {
-    this.encrypted++;
-    return eciesjs.encrypt(theirPublicKey, Buffer.from(plaintext, 'utf8')).toString('base64');
-  }
-  async decrypt(encryptedB64, myPrivateKey) {
-    const out = eciesjs.decrypt(myPrivateKey, Buffer.from(encryptedB64, 'base64'));
-    const text = Buffer.from(out).toString('utf8');
-    this.decrypted.add(text);
-    return text;
-  }
-  validatePeerKey(key) {
-    eciesjs.PublicKey.fromHex(Buffer.from(key).toString('hex'));  // throws on a bad key
-  }
-}
-
-class InMemoryKVStore {
-  constructor() { this.map = new Map(); }
-  async get(key) { return this.map.has(key) ? this.map.get(key) : null; }
-  async set(key, value) { this.map.set(key, value); }
-  async delete(key) { this.map.delete(key); }
-}
-
-const SAMPLE_REQUEST = {
-  method: 'personal_sign',
-  params: ['0x4578616d706c65206d65737361676520746f207369676e', '0x1234567890abcdef1234567890abcdef12345678'],
-};
-
 // --- dApp: the real client -----------------------------------------------------------------
 step('dApp client created; connect({mode: "trusted"}) emits a session request');
-const keymanager = crypto === 'ecies' ? new EciesKeyManager() : new MockKeyManager();
+const keymanager = keyManagerFor(crypto);
 const dappKv = new InMemoryKVStore();
 const transport = await WebSocketTransport.create({ url, kvstore: dappKv, websocket: WebSocket });
 const sessionstore = await SessionStore.create(dappKv);
@@ -150,7 +97,7 @@ checkEq(dLog.pending('error'), [], 'dApp errors');
 if (crypto === 'ecies') {
   // eciesjs decrypted the C++ offer and three responses (the offer may arrive twice, live and
   // from the history fetch, so count distinct plaintexts) and encrypted three requests.
-  const types = [...keymanager.decrypted].map((t) => JSON.parse(t).type).sort();
+  const types = [...new Set(keymanager.decrypted)].map((t) => JSON.parse(t).type).sort();
   checkEq(types, ['handshake-offer', 'message', 'message', 'message'], 'distinct messages eciesjs decrypted from the C++ wallet');
   checkEq(keymanager.encrypted, ROUNDS, 'requests eciesjs encrypted for the C++ wallet');
 }

@@ -14,13 +14,18 @@
 //       and connects it with the SessionRequest; `ok` once the wallet is CONNECTED (it
 //       published the trusted offer). The wallet answers every application message whose
 //       payload has an `id` with {"result":"ok-<n>","id":<that id>}, n = 1, 2, ...
+//   @@relay dapp <mock|ecies> <trusted|untrusted>
+//       creates a C++ dapp_client and starts connect(); answers `ok <base64 SessionRequest>`
+//       at once. The script then plays the wallet; `@@relay dapp otp <code>`,
+//       `@@relay dapp connected`, `@@relay dapp request <n>` and `@@relay dapp disconnect`
+//       drive the dApp (see cpp_dapp below).
 //   @@relay <command>
 //       fault hooks: disconnect_all, restart keep|lose, pause, resume.
 //
 // Every other stdout line is forwarded. Exit codes: the child's (128 + signal); 124 on the
 // hard timeout; 125 when the host could not set up. A wallet error after `ok` is printed to
 // stderr and makes the host exit 3 even if the script passed, so that a wallet the dApp
-// could not see failing still fails the test.
+// could not see failing still fails the test (the same for the dApp).
 
 #include <fcntl.h>
 #include <poll.h>
@@ -42,6 +47,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -57,6 +63,7 @@
 #include "relayload/client/client_options.hpp"
 #include "relayload/net/ws_url.hpp"
 #include "relayload/relay/embedded_relay.hpp"
+#include "relayload/session/dapp_client.hpp"
 #include "relayload/session/key_manager.hpp"
 #include "relayload/session/random.hpp"
 #include "relayload/session/scheduler.hpp"
@@ -77,7 +84,7 @@ using std::chrono::steady_clock;
 
 constexpr int exit_timeout = 124;
 constexpr int exit_setup = 125;
-constexpr int exit_wallet_failed = 3;
+constexpr int exit_party_failed = 3;
 
 struct host_options {
   seconds timeout{90};
@@ -303,9 +310,11 @@ bool write_all(int fd, std::string_view text) {
   return true;
 }
 
-// ---- the C++ wallet ------------------------------------------------------------------------
+// ---- the C++ parties -----------------------------------------------------------------------
 
 namespace session = relayload::session;
+
+using reply_fn = std::function<void(const std::string& line)>;
 
 // The wallet's answer to request payload `payload`: {"result":"ok-<n>","id":<its id>}, the id
 // copied as JSON (number or string). Empty when the payload is no object with an `id`.
@@ -327,48 +336,81 @@ std::string response_for(std::string_view payload, std::uint64_t n) {
   return std::string(sb.GetString(), sb.GetSize());
 }
 
-// One wallet_client on its own io_context and thread. Everything of the session layer is
-// created, used and destroyed on that thread (none of it is thread-safe); the host thread only
-// posts to the io_context and joins.
-class cpp_wallet {
+// The `id` member of a JSON object as JSON text ("" when there is none).
+std::string id_of(std::string_view payload) {
+  rapidjson::Document d;
+  d.Parse(payload.data(), payload.size());
+  if (d.HasParseError() || !d.IsObject()) return {};
+  const auto id = d.FindMember("id");
+  if (id == d.MemberEnd()) return {};
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  id->value.Accept(w);
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+// One session-layer party (dApp or wallet) on its own io_context and thread. Everything of
+// the session layer is created, used and destroyed on that thread (none of it is
+// thread-safe); the host thread only posts to the io_context and joins. Subclasses create
+// their party in start() and keep it in party_.
+class party_host {
  public:
-  using reply_fn = std::function<void(const std::string& line)>;
-
-  cpp_wallet(relayload::net::ws_url url, session::key_manager_kind kind,
-             relayload::wire::session_request request, reply_fn reply)
-      : url_(std::move(url)),
-        kind_(kind),
-        request_(std::move(request)),
+  party_host(std::string role, relayload::net::ws_url url, session::key_manager_kind kind,
+             reply_fn reply)
+      : role_(std::move(role)),
         reply_(std::move(reply)),
-        work_(asio::make_work_guard(io_)) {
-    thread_ = std::thread([this] { run(); });
-  }
-  ~cpp_wallet() { stop(); }
-  cpp_wallet(const cpp_wallet&) = delete;
-  cpp_wallet& operator=(const cpp_wallet&) = delete;
+        url_(std::move(url)),
+        kind_(kind),
+        work_(asio::make_work_guard(io_)) {}
+  virtual ~party_host() = default;
+  party_host(const party_host&) = delete;
+  party_host& operator=(const party_host&) = delete;
 
-  // Disconnects the wallet (bounded wait) and joins its thread. Idempotent.
+  // Disconnects the party (bounded wait) and joins its thread. Idempotent. Subclasses call
+  // it from their destructor (the thread uses their members).
   void stop() {
     if (!thread_.joinable()) return;
     auto done = std::make_shared<std::promise<void>>();
     std::future<void> ended = done->get_future();
     asio::post(io_, [this, done] {
-      if (wallet_ == nullptr || wallet_->state() == session::party_state::idle) {
+      if (party_ == nullptr || party_->state() == session::party_state::idle) {
         done->set_value();
         return;
       }
-      wallet_->disconnect([done](std::error_code) { done->set_value(); });
+      party_->disconnect([done](std::error_code) { done->set_value(); });
     });
     if (ended.wait_for(seconds(5)) != std::future_status::ready) {
-      say("wallet: disconnect did not finish within 5 s");
+      say(role_ + ": disconnect did not finish within 5 s");
     }
     io_.stop();
     thread_.join();
   }
 
-  // True when something went wrong after the wallet reported CONNECTED.
+  // True when something went wrong after the party reported CONNECTED.
   bool failed() const noexcept { return failed_.load(); }
-  std::uint64_t answered() const noexcept { return answered_.load(); }
+
+ protected:
+  // Starts the thread; call at the end of the subclass constructor.
+  void launch() {
+    thread_ = std::thread([this] { run(); });
+  }
+  // On the party's thread: create party_ and start it.
+  virtual void start(session::session_context& context) = 0;
+
+  void post(std::function<void()> f) { asio::post(io_, std::move(f)); }
+  void note_error(const session::party_error& e, bool connected) {
+    const std::string what = role_ + " " + session::to_string(e.stage) + " error" +
+                             (e.fatal ? " (fatal)" : "") + ": " + e.error.message();
+    say(what);
+    if (connected) failed_ = true;
+    last_error_ = what;
+  }
+
+  const std::string role_;
+  reply_fn reply_;
+  std::unique_ptr<session::party> party_;  // only on the party's thread
+  std::string last_error_;                 // only on the party's thread
+  std::atomic<bool> failed_{false};
 
  private:
   void run() {
@@ -383,8 +425,38 @@ class cpp_wallet {
     topts->client = std::move(copts);
     session::session_context sctx{timers, *keys, ids, std::move(topts),
                                   std::make_shared<const session::session_options>()};
-    session::wallet_client wallet(sctx);
-    wallet_ = &wallet;
+    start(sctx);
+    io_.run();
+    party_.reset();
+    // sctx, keys, timers, cctx are destroyed here, on this thread.
+  }
+
+  relayload::net::ws_url url_;
+  session::key_manager_kind kind_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::thread thread_;
+};
+
+// `@@relay wallet <crypto> <b64>`: OUR wallet for the JS dApp's SessionRequest. Replies `ok`
+// once CONNECTED (it has published the offer). Answers every application message whose
+// payload has an `id` with {"result":"ok-<n>","id":<that id>}, n = 1, 2, ...
+class cpp_wallet final : public party_host {
+ public:
+  cpp_wallet(relayload::net::ws_url url, session::key_manager_kind kind,
+             relayload::wire::session_request request, reply_fn reply)
+      : party_host("wallet", std::move(url), kind, std::move(reply)), request_(std::move(request)) {
+    launch();
+  }
+  ~cpp_wallet() override { stop(); }
+
+  std::uint64_t answered() const noexcept { return answered_.load(); }
+
+ private:
+  void start(session::session_context& context) override {
+    auto owned = std::make_unique<session::wallet_client>(context);
+    session::wallet_client& wallet = *owned;
+    party_ = std::move(owned);
 
     auto& cb = wallet.callbacks();
     cb.on_connected = [this](const session::party_connected_info& info) {
@@ -416,14 +488,8 @@ class cpp_wallet {
       });
     };
     cb.on_error = [this](const session::party_error& e) {
-      const std::string what = std::string("wallet ") + session::to_string(e.stage) + " error" +
-                               (e.fatal ? " (fatal)" : "") + ": " + e.error.message();
-      say(what);
-      if (!connected_ && e.fatal) {
-        reply_("error " + what);
-      } else {
-        failed_ = true;
-      }
+      note_error(e, connected_);
+      if (!connected_ && e.fatal) reply_("error " + last_error_);
     };
     cb.on_link_lost = [](const relayload::client::disconnected_info&) { say("wallet: link lost"); };
     cb.on_link_restored = [](const relayload::client::connected_info&) {
@@ -434,28 +500,179 @@ class cpp_wallet {
       say("wallet: connect refused the SessionRequest: " + ec.message());
       reply_("error wallet connect: " + ec.message());
     }
-    io_.run();
-    wallet_ = nullptr;
-    // wallet, sctx, keys, timers, cctx are destroyed here, on this thread.
   }
 
-  relayload::net::ws_url url_;
-  session::key_manager_kind kind_;
   relayload::wire::session_request request_;
-  reply_fn reply_;
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_;
-  std::thread thread_;
-  session::wallet_client* wallet_ = nullptr;  // only on the wallet thread
-  bool connected_ = false;                    // only on the wallet thread
-  std::uint64_t received_ = 0;                // only on the wallet thread
-  std::atomic<bool> failed_{false};
+  bool connected_ = false;      // only on the party's thread
+  std::uint64_t received_ = 0;  // only on the party's thread
   std::atomic<std::uint64_t> answered_{0};
+};
+
+// `@@relay dapp <crypto> <trusted|untrusted>`: OUR dApp, for a script that plays the wallet.
+// Replies `ok <base64 of the SessionRequest JSON>` at once (the QR code); then waits for the
+// offer. Further commands, each answered on stdin:
+//   dapp otp <code>      untrusted: the code the user types; `ok` once submitted (when the
+//                        dApp asks for it; a wrong code makes it ask again)
+//   dapp connected       `ok` once CONNECTED, `error <why>` when the handshake failed
+//   dapp request <n>     sends {"method":"personal_sign","params":[...],"id":<n>} and
+//                        answers `ok <payload JSON>` with the message that carries id <n>
+//   dapp disconnect      BaseClient.disconnect(); `ok` once the socket has ended
+class cpp_dapp final : public party_host {
+ public:
+  cpp_dapp(relayload::net::ws_url url, session::key_manager_kind kind,
+           relayload::wire::session_mode mode, reply_fn reply)
+      : party_host("dapp", std::move(url), kind, std::move(reply)), mode_(mode) {
+    launch();
+  }
+  ~cpp_dapp() override { stop(); }
+
+  // Handles `dapp <command...>` after the dApp exists; answers through reply_.
+  void command(const std::string& line) {
+    post([this, line] { on_command(line); });
+  }
+
+ private:
+  static constexpr std::string_view sample_params =
+      R"(["0x4578616d706c65206d65737361676520746f207369676e","0x1234567890abcdef1234567890abcdef12345678"])";
+
+  void start(session::session_context& context) override {
+    auto owned = std::make_unique<session::dapp_client>(context);
+    session::dapp_client& dapp = *owned;
+    dapp_ = &dapp;
+    party_ = std::move(owned);
+
+    auto& cb = dapp.callbacks();
+    cb.on_otp_required = [this](const session::otp_request& r) {
+      say("dapp: OTP required (" + std::to_string(r.attempts_left) + " attempt(s) left)");
+      otp_asked_ = true;
+      submit_otp_if_ready();
+    };
+    cb.on_connected = [this](const session::party_connected_info& info) {
+      connected_ = true;
+      say("dapp: CONNECTED after " +
+          std::to_string(
+              std::chrono::duration_cast<milliseconds>(info.connected - info.started).count()) +
+          " ms");
+      answer_connected_waiter();
+    };
+    cb.on_message = [this](const session::received_message& m) {
+      say("dapp: message (" + std::string(session::to_string(m.how)) + ", nonce " +
+          std::to_string(m.nonce) + "): " + std::string(m.payload));
+      const std::string id = id_of(m.payload);
+      const auto waiting = requests_.find(id);
+      if (waiting == requests_.end()) {
+        say("dapp: message with id " + (id.empty() ? "(none)" : id) + " nobody asked for");
+        failed_ = true;
+        return;
+      }
+      requests_.erase(waiting);
+      reply_("ok " + std::string(m.payload));
+    };
+    cb.on_error = [this](const session::party_error& e) {
+      note_error(e, connected_);
+      if (!connected_ && e.fatal) {
+        handshake_failed_ = true;
+        if (!otp_.empty()) {  // an `otp` command still waits for its answer
+          otp_.clear();
+          reply_("error " + last_error_);
+        }
+        answer_connected_waiter();
+      }
+    };
+
+    session::dapp_connect_options options;
+    options.mode = mode_;
+    auto request = dapp.connect(options);
+    if (!request) {
+      reply_("error dapp connect: " + request.error().message());
+      return;
+    }
+    const std::string json = relayload::wire::encode_session_request(*request);
+    say("dapp: SessionRequest " + json);
+    reply_("ok " + relayload::wire::base64_encode(json));
+  }
+
+  void on_command(const std::string& line) {
+    const std::string_view l = line;
+    if (l.rfind("otp ", 0) == 0) {
+      if (!otp_.empty()) {
+        reply_("error an OTP is already waiting to be submitted");
+        return;
+      }
+      otp_ = std::string(l.substr(4));
+      if (otp_.empty()) {
+        reply_("error dapp otp: empty code");
+        return;
+      }
+      submit_otp_if_ready();
+    } else if (l == "connected") {
+      connected_waiter_ = true;
+      answer_connected_waiter();
+    } else if (l.rfind("request ", 0) == 0) {
+      send_request(std::string(l.substr(8)));
+    } else if (l == "disconnect") {
+      dapp_->disconnect([this](std::error_code ec) {
+        reply_(ec ? "error dapp disconnect: " + ec.message() : std::string("ok"));
+      });
+    } else {
+      reply_("error unknown dapp command \"" + line +
+             "\" (known: otp <code>, connected, request <n>, disconnect)");
+    }
+  }
+
+  // Submits the typed code once the dApp asks for one, then answers the `otp` command: the
+  // script knows the code went in (a wrong one makes the dApp ask again).
+  void submit_otp_if_ready() {
+    if (!otp_asked_ || otp_.empty()) return;
+    otp_asked_ = false;
+    const std::string code = std::exchange(otp_, std::string());
+    if (const std::error_code ec = dapp_->submit_otp(code)) {
+      reply_("error dapp submit_otp(" + code + "): " + ec.message());
+      return;
+    }
+    say("dapp: submitted OTP " + code);
+    reply_("ok");
+  }
+
+  void answer_connected_waiter() {
+    if (!connected_waiter_) return;
+    if (connected_) {
+      connected_waiter_ = false;
+      reply_("ok");
+    } else if (handshake_failed_) {
+      connected_waiter_ = false;
+      reply_("error " + last_error_);
+    }
+  }
+
+  void send_request(const std::string& n) {
+    if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) {
+      reply_("error dapp request: \"" + n + "\" is not a number");
+      return;
+    }
+    const std::string payload = R"({"method":"personal_sign","params":)" +
+                                std::string(sample_params) + R"(,"id":)" + n + "}";
+    requests_.insert(n);
+    dapp_->send_message(payload, [this, n](std::error_code ec, const auto&) {
+      if (!ec) return;  // the answer comes with the response
+      requests_.erase(n);
+      reply_("error dapp request " + n + ": " + ec.message());
+    });
+  }
+
+  relayload::wire::session_mode mode_;
+  session::dapp_client* dapp_ = nullptr;  // everything below: only on the party's thread
+  bool connected_ = false;
+  bool handshake_failed_ = false;
+  bool connected_waiter_ = false;
+  bool otp_asked_ = false;
+  std::string otp_;
+  std::set<std::string> requests_;  // ids (JSON text) of requests awaiting a response
 };
 
 // Creates the wallet for `@@wallet <crypto> <base64>`; returns "" or an error message.
 std::string start_wallet(std::string_view args, const std::string& relay_url,
-                         std::unique_ptr<cpp_wallet>& wallet, cpp_wallet::reply_fn reply) {
+                         std::unique_ptr<cpp_wallet>& wallet, reply_fn reply) {
   if (wallet) return "a wallet is already running";
   const std::size_t sp = args.find(' ');
   if (sp == std::string_view::npos) return "usage: @@wallet <mock|ecies> <base64 SessionRequest>";
@@ -472,13 +689,42 @@ std::string start_wallet(std::string_view args, const std::string& relay_url,
   return {};
 }
 
+// `@@relay dapp <crypto> <mode>` creates the dApp; `@@relay dapp <command>` drives it.
+// Returns "" or an error message (the reply then is `error <message>`).
+std::string drive_dapp(std::string_view args, const std::string& relay_url,
+                       std::unique_ptr<cpp_dapp>& dapp, reply_fn reply) {
+  const std::size_t sp = args.find(' ');
+  const auto kind = session::parse_key_manager_kind(args.substr(0, sp));
+  if (!kind) {
+    if (!dapp) return "no dApp yet: start one with `dapp <mock|ecies> <trusted|untrusted>`";
+    dapp->command(std::string(args));
+    return {};
+  }
+  if (dapp) return "a dApp is already running";
+  if (sp == std::string_view::npos) return "usage: dapp <mock|ecies> <trusted|untrusted>";
+  const std::string_view mode_name = args.substr(sp + 1);
+  relayload::wire::session_mode mode;
+  if (mode_name == "trusted")
+    mode = relayload::wire::session_mode::trusted;
+  else if (mode_name == "untrusted")
+    mode = relayload::wire::session_mode::untrusted;
+  else
+    return "unknown mode \"" + std::string(mode_name) + "\" (trusted or untrusted)";
+  const auto url = relayload::net::ws_url::parse(relay_url);
+  if (!url) return "bad relay url " + relay_url + ": " + url.error().message();
+  dapp = std::make_unique<cpp_dapp>(*url, *kind, mode, std::move(reply));
+  return {};
+}
+
 // Reads the child's stdout until EOF or the deadline, serving hook requests on the way.
 // Returns false when the deadline passed first.
 bool serve(child_process& child, relayload::relay::embedded_relay& relay,
-           steady_clock::time_point deadline, std::unique_ptr<cpp_wallet>& wallet) {
+           steady_clock::time_point deadline, std::unique_ptr<cpp_wallet>& wallet,
+           std::unique_ptr<cpp_dapp>& dapp) {
   constexpr std::string_view prefix = "@@relay ";
   constexpr std::string_view wallet_prefix = "@@wallet ";
   constexpr std::string_view relay_wallet_prefix = "@@relay wallet ";
+  constexpr std::string_view relay_dapp_prefix = "@@relay dapp ";
   std::string pending;
   char buf[4096];
   // Replies come from this thread (hooks) and from the wallet's thread (connected / failed).
@@ -503,6 +749,16 @@ bool serve(child_process& child, relayload::relay::embedded_relay& relay,
       const std::string error = start_wallet(wallet_args, relay.url(), wallet, reply);
       if (!error.empty()) {
         say("@@wallet: error " + error);
+        reply("error " + error);
+      }
+      return;
+    }
+    if (line.rfind(relay_dapp_prefix, 0) == 0) {
+      // The reply comes from the dApp's thread.
+      const std::string error =
+          drive_dapp(line.substr(relay_dapp_prefix.size()), relay.url(), dapp, reply);
+      if (!error.empty()) {
+        say("@@relay dapp: error " + error);
         reply("error " + error);
       }
       return;
@@ -583,7 +839,8 @@ int main(int argc, char** argv) {
   if (!child) return exit_setup;
 
   std::unique_ptr<cpp_wallet> wallet;
-  const bool finished = serve(*child, *relay, deadline, wallet);
+  std::unique_ptr<cpp_dapp> dapp;
+  const bool finished = serve(*child, *relay, deadline, wallet, dapp);
   int code = exit_timeout;
   if (finished) {
     // stdout closed; the child is exiting. Give it what is left of the budget.
@@ -604,8 +861,16 @@ int main(int argc, char** argv) {
     wallet->stop();
     say("wallet: answered " + std::to_string(wallet->answered()) + " request(s)" +
         (wallet->failed() ? ", with errors" : ""));
-    if (wallet->failed() && code == 0) code = exit_wallet_failed;
+    if (wallet->failed() && code == 0) code = exit_party_failed;
     wallet.reset();
+  }
+  if (dapp) {
+    dapp->stop();
+    if (dapp->failed()) {
+      say("dapp: failed after CONNECTED (see above)");
+      if (code == 0) code = exit_party_failed;
+    }
+    dapp.reset();
   }
   close(child->stdin_fd);
   close(child->stdout_fd);

@@ -2,10 +2,11 @@
 //
 // The control protocol is line based. The script writes `@@relay <command>` on its
 // stdout; the host performs the fault hook and answers on the script's stdin with `ok`
-// or `error <message>`. One request at a time: a reply is matched to the oldest
+// (`ok <text>` when the command returns something) or `error <message>`. One request at a time: a reply is matched to the oldest
 // outstanding request, so callers must not interleave hooks (they are awaited anyway).
 //
-// Commands: disconnect_all, restart keep, restart lose, pause, resume.
+// Commands: disconnect_all, restart keep, restart lose, pause, resume; `wallet ...` and
+// `dapp ...` drive relay_host's C++ wallet and dApp (see relay_host.cpp).
 
 import { createInterface } from 'node:readline';
 
@@ -25,7 +26,8 @@ function ensureReader() {
       reportUnexpected(line);
       return;
     }
-    if (line === 'ok') next.resolve();
+    if (line === 'ok') next.resolve('');
+    else if (line.startsWith('ok ')) next.resolve(line.slice(3));
     else if (line.startsWith('error')) next.reject(new Error(`relay hook "${next.command}" failed: ${line.slice(5).trim() || '(no message)'}`));
     else next.reject(new Error(`relay hook "${next.command}": unexpected reply ${JSON.stringify(line)}`));
   });
@@ -46,7 +48,8 @@ function reportUnexpected(line) {
 }
 
 /**
- * Asks the host to run a fault hook and resolves once it has been carried out.
+ * Asks the host to run a command and resolves once it has been carried out, with the text
+ * after `ok ` ('' for a bare `ok`).
  * Rejects with a clear message when not running under relay_host, on `error <msg>`,
  * or when no reply arrives within `timeoutMs`.
  */
@@ -64,7 +67,7 @@ export function relayHook(command, { timeoutMs = 10000 } = {}) {
       if (i >= 0) waiting.splice(i, 1);
       reject(new Error(`relay hook "${command}": no reply from relay_host within ${timeoutMs} ms`));
     }, timeoutMs);
-    entry.resolve = () => { clearTimeout(timer); resolve(); };
+    entry.resolve = (text) => { clearTimeout(timer); resolve(text); };
     entry.reject = (e) => { clearTimeout(timer); reject(e); };
     waiting.push(entry);
     process.stdout.write(`@@relay ${command}\n`);
