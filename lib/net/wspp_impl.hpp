@@ -116,7 +116,10 @@ struct wspp_config : websocketpp::config::core {
   static const std::size_t max_http_body_size = 8192;
 };
 
-inline constexpr std::size_t client_read_buffer = 2048;
+// The client's buffer is smaller: a generator holds tens of thousands of connections, and
+// the buffer is inline in each (benchmarks/RESULTS.md, "Profile of the connect path").
+// Frames larger than the buffer are read in several reads, not refused.
+inline constexpr std::size_t client_read_buffer = 1024;
 inline constexpr std::size_t server_read_buffer = 2048;
 
 using plain_socket = websocketpp::transport::asio::basic_socket::endpoint;
@@ -133,3 +136,23 @@ using plain_server = websocketpp::server<server_plain_config>;
 using tls_server = websocketpp::server<server_tls_config>;
 
 }  // namespace relayload::net::detail
+
+// websocketpp 0.8.2 calls these four logging members unconditionally, and each formats its
+// line with std::stringstream (and the peer address with another) before handing it to the
+// logger, even to log::stub. Profiled at about 10 % of a client connection's user-space
+// instructions. These explicit specializations, visible before any use in every translation
+// unit (this header is always included first), make them do nothing for our configs.
+#define RELAYLOAD_WSPP_SILENCE_LOGS(config)                                      \
+  template <>                                                                    \
+  inline void websocketpp::connection<config>::log_open_result() {}              \
+  template <>                                                                    \
+  inline void websocketpp::connection<config>::log_close_result() {}             \
+  template <>                                                                    \
+  inline void websocketpp::connection<config>::log_fail_result() {}              \
+  template <>                                                                    \
+  inline void websocketpp::connection<config>::log_http_result() {}
+RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::client_plain_config)
+RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::client_tls_config)
+RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::server_plain_config)
+RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::server_tls_config)
+#undef RELAYLOAD_WSPP_SILENCE_LOGS
