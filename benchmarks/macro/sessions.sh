@@ -18,7 +18,9 @@
 # Prints one line per run and the median (min–max) per configuration.
 #
 # Environment (defaults): CLI=build/h-macro/cli/relayload-cli, OUT=/tmp/relayload-sessions,
-# HS_PAIRS=2000, ECIES_PAIRS=200, HS_RAMP=2, MSG_RAMP=5, DURATION=20, PARTS="hs msg" (which parts to run).
+# HS_PAIRS=2000, ECIES_PAIRS=200, HS_RAMP=2, MSG_RAMP=5, DURATION=20, PARTS="hs msg" (which parts to run),
+# MSG_CONFIGS="1000:1 5000:0.5" (PAIRS:INTERVAL of the message part; issue 7's 5,000 pairs at one
+# message per second each is MSG_CONFIGS=5000:1).
 # Bounded: 5,000 pairs = 10,000 sockets per process (< 20,000 open files); every process
 # gets a timeout.
 #
@@ -36,6 +38,7 @@ HS_RAMP=${HS_RAMP:-2}
 MSG_RAMP=${MSG_RAMP:-5}
 DURATION=${DURATION:-20}
 PARTS=${PARTS:-hs msg}
+MSG_CONFIGS=${MSG_CONFIGS:-1000:1 5000:0.5}
 [[ -x $CLI ]] || { echo "sessions.sh: no CLI at $CLI (set CLI=...)" >&2; exit 1; }
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)"
@@ -111,7 +114,7 @@ msg_config() {  # msg_config PAIRS INTERVAL
 for part in $PARTS; do
   case $part in
     hs) hs_config mock "$HS_PAIRS"; hs_config ecies "$ECIES_PAIRS" ;;
-    msg) msg_config 1000 1; msg_config 5000 0.5 ;;
+    msg) for c in $MSG_CONFIGS; do msg_config "${c%%:*}" "${c##*:}"; done ;;
     *) echo "sessions.sh: unknown part $part" >&2; exit 1 ;;
   esac
 done
