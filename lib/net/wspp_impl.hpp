@@ -156,3 +156,12 @@ RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::client_tls_config)
 RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::server_plain_config)
 RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::server_tls_config)
 #undef RELAYLOAD_WSPP_SILENCE_LOGS
+
+namespace relayload::net::detail {
+// websocketpp's _htonll (64-bit frame lengths) detects the byte order lazily in a
+// function-local `static int`, written on the first call without synchronisation: two
+// shards sending their first long frame at once race on it (ThreadSanitizer reports it).
+// Calling it once during static initialisation, before any thread starts, makes every later
+// access a read.
+inline const bool htonll_byte_order_known = (websocketpp::lib::net::_htonll(0), true);
+}  // namespace relayload::net::detail
