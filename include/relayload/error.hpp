@@ -34,6 +34,7 @@ enum class errc {
   invalid_key,            ///< a peer public key that is not a valid point
   otp_mismatch,           ///< the OTP entered does not match the offer's
   session_expired,        ///< an MWP session or request past its expiry
+  tls_handshake_failed,   ///< TLS failed: certificate not trusted, name mismatch, no cipher
 
   // local resources and usage
   source_exhausted = 200, ///< no local address/port left to connect from

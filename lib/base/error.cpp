@@ -33,6 +33,8 @@ class error_category_impl final : public std::error_category {
       case errc::invalid_key: return "invalid public key";
       case errc::otp_mismatch: return "OTP mismatch";
       case errc::session_expired: return "session expired";
+      case errc::tls_handshake_failed:
+        return "TLS handshake failed (certificate not trusted or for another name?)";
       case errc::source_exhausted: return "no local address available";
       case errc::too_many_open_files: return "too many open files";
       case errc::connect_timeout: return "connect timeout";
@@ -81,6 +83,7 @@ std::error_condition classify_own(errc e) noexcept {
       return of(condition::protocol_violation);
     case errc::server_error:
     case errc::handshake_rejected:
+    case errc::tls_handshake_failed:
     case errc::otp_mismatch:
     case errc::session_expired:
       return of(condition::remote_rejected);
@@ -192,6 +195,7 @@ const char* to_string(errc e) noexcept {
     case errc::invalid_key: return "invalid_key";
     case errc::otp_mismatch: return "otp_mismatch";
     case errc::session_expired: return "session_expired";
+    case errc::tls_handshake_failed: return "tls_handshake_failed";
     case errc::source_exhausted: return "source_exhausted";
     case errc::too_many_open_files: return "too_many_open_files";
     case errc::connect_timeout: return "connect_timeout";

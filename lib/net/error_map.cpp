@@ -93,9 +93,9 @@ std::error_code from_socket(int v) noexcept {
     case wsock::missing_tls_init_handler:
       return own(errc::invalid_argument);
     // TLS handshake failures (certificate not trusted, host name mismatch, no common
-    // cipher, ...). relayload has no errc for TLS yet; the upgrade did not happen.
+    // cipher, ...): the upgrade did not happen.
     default:
-      return own(errc::handshake_rejected);
+      return own(errc::tls_handshake_failed);
   }
 }
 
@@ -134,7 +134,7 @@ std::error_code translate_error(const std::error_code& ec) noexcept {
     return from_socket(ec.value());
   }
   if (cat == wproc::get_processor_category()) return from_processor(ec.value());
-  if (cat == asio::error::get_ssl_category()) return own(errc::handshake_rejected);
+  if (cat == asio::error::get_ssl_category()) return own(errc::tls_handshake_failed);
   if (cat == asio::ssl::error::get_stream_category()) {
     // stream_truncated: the peer closed TCP without close_notify.
     return asio::error::eof;

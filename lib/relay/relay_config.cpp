@@ -31,7 +31,8 @@ auto namespace_tie(const namespace_options& n) {
 }
 
 auto config_tie(const relay_config& c) {
-  return std::tie(c.allow_anonymous_connect_without_token, c.without_namespace, c.namespaces,
+  return std::tie(c.allow_anonymous_connect_without_token, c.token_hmac_secret_key,
+                  c.without_namespace, c.namespaces,
                   c.ping_interval, c.pong_timeout, c.stale_close_delay, c.channel_limit,
                   c.connection_limit, c.channel_max_length, c.history_max_publication_limit,
                   c.recovery_max_publication_limit, c.history_meta_ttl, c.message_size_limit,
@@ -167,6 +168,11 @@ void read_v6(field_reader& r, const rapidjson::Value& root, relay_config& c) {
     const std::string p = "client.";
     r.boolean(v, "allow_anonymous_connect_without_token", p,
               c.allow_anonymous_connect_without_token);
+    const auto token = v.FindMember("token");
+    if (token != v.MemberEnd() && !token->value.IsNull()) {
+      if (!token->value.IsObject()) return r.fail("client.token", "expected an object");
+      r.string(token->value, "hmac_secret_key", "client.token.", c.token_hmac_secret_key);
+    }
     r.duration(v, "ping_interval", p, c.ping_interval);
     r.duration(v, "pong_timeout", p, c.pong_timeout);
     r.duration(v, "stale_close_delay", p, c.stale_close_delay);
@@ -204,6 +210,7 @@ void read_v6(field_reader& r, const rapidjson::Value& root, relay_config& c) {
 void read_v5(field_reader& r, const rapidjson::Value& root, relay_config& c) {
   r.boolean(root, "allow_anonymous_connect_without_token", "",
             c.allow_anonymous_connect_without_token);
+  r.string(root, "token_hmac_secret_key", "", c.token_hmac_secret_key);
   r.duration(root, "ping_interval", "", c.ping_interval);
   r.duration(root, "pong_timeout", "", c.pong_timeout);
   r.duration(root, "client_stale_close_delay", "", c.stale_close_delay);
@@ -327,7 +334,9 @@ result<relay_config> relay_config::from_json(std::string_view json, std::string_
   diagnostic.clear();
   const std::string source(source_name);
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(json.data(), json.size());
+  // Iterative: a deeply nested hostile file must not exhaust the stack. Text after the
+  // object is an error, as in Centrifugo.
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     diagnostic = source + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
                  rapidjson::GetParseError_En(doc.GetParseError());

@@ -11,6 +11,7 @@
 
 #include "namespace_table_impl.hpp"
 #include "publication_ring_impl.hpp"
+#include "relayload/auth/jwt.hpp"
 #include "relayload/error.hpp"
 #include "relayload/wire/command_decoder.hpp"
 #include "relayload/wire/frame.hpp"
@@ -29,6 +30,7 @@ constexpr std::uint32_t already_subscribed = 105;
 constexpr std::uint32_t limit_exceeded = 106;
 constexpr std::uint32_t bad_request = 107;
 constexpr std::uint32_t not_available = 108;
+constexpr std::uint32_t token_expired = 109;
 constexpr std::uint32_t unrecoverable_position = 112;
 }  // namespace error_code
 
@@ -194,6 +196,7 @@ struct relay_core::impl {
         rng_state(config.seed) {
     if (!hooks.client_id) hooks.client_id = random_uuid_v4;
     if (!hooks.epoch) hooks.epoch = random_epoch;
+    if (!hooks.wall_clock) hooks.wall_clock = [] { return std::chrono::system_clock::now(); };
   }
 
   static wire::decode_options make_decode_options(const relay_config& c) {
@@ -589,7 +592,17 @@ struct relay_core::impl {
     std::string user;
     if (!r.token.empty()) {
       std::optional<std::string> verified;
-      if (hooks.verify_token) verified = hooks.verify_token(r.token);
+      if (hooks.verify_token) {
+        verified = hooks.verify_token(r.token);
+      } else if (!config.token_hmac_secret_key.empty()) {
+        auto check = auth::verify_hs256(r.token, config.token_hmac_secret_key, hooks.wall_clock());
+        if (check.status == auth::token_status::expired) {
+          // Centrifugo answers an expired token with an error reply, not a close: the
+          // client refreshes its token and connects again on the same socket or a new one.
+          return reply_error(c, id, error_code::token_expired);
+        }
+        if (check.status == auth::token_status::valid) verified = std::move(check.claims.sub);
+      }
       if (!verified) {
         close_connection(c, disconnect_code::invalid_token, "invalid token");
         return;

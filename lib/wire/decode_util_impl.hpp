@@ -22,6 +22,7 @@ std::error_code decode_frame(std::string_view frame, const decode_options& optio
       return make_ec(errc::frame_too_large);
     }
     scratch.assign(frame.data(), frame.size());
+    scratch.append(insitu_padding, '\0');  // the last line's validator may read past its NUL
     return for_each_line(frame, [&](std::size_t off, std::size_t len) -> std::error_code {
       char* line = &scratch[off];
       line[len] = '\0';  // over the '\n' separator, or the string's own terminator

@@ -192,7 +192,8 @@ std::error_code json_tape::copy_parse(std::string_view text, const decode_option
     return make_ec(errc::frame_too_large);
   }
   scratch_.assign(text.data(), text.size());
-  return parse_insitu(scratch_.data(), scratch_.size(), text, options.max_depth);
+  scratch_.append(insitu_padding, '\0');
+  return parse_insitu(scratch_.data(), text.size(), text, options.max_depth);
 }
 
 std::uint32_t json_tape::find(std::uint32_t obj, std::string_view key) const noexcept {

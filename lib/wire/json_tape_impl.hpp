@@ -37,10 +37,16 @@ constexpr std::uint32_t npos = 0xffffffffu;
 constexpr std::size_t max_supported_depth = 1024;
 constexpr std::size_t max_supported_size = 0xfffffff0u;
 
+// NUL bytes after a buffer parsed in place (see parse_insitu): a 4-byte UTF-8 lead byte
+// just before the terminator makes the validator read 3 bytes past it (fuzz_wire_decode).
+inline constexpr std::size_t insitu_padding = 4;
+
 class json_tape {
  public:
   // Parses one JSON text held in `buf` (mutable, NUL at buf[len], modified in place), whose
   // original bytes are `original` (same length; must stay unmodified: raw() views it).
+  // buf[len + 1 .. len + insitu_padding - 1] must be readable too: RapidJSON's UTF-8
+  // validation takes a multi-byte sequence's continuation bytes without stopping at the NUL.
   // Tokens are replaced. Errors: malformed_json, invalid_utf8, nesting_too_deep.
   std::error_code parse_insitu(char* buf, std::size_t len, std::string_view original,
                                std::size_t max_depth);

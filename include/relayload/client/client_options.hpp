@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,15 @@ struct client_options {
   std::string name = "js";
   /// connect `version`; empty (default) omits it.
   std::string version;
+
+  /// connect `token` (a Centrifugo connection JWT, sent first in the connect request as
+  /// centrifuge-js does); empty (default) sends none, so the frame stays C1.
+  std::string token;
+  /// When set, called before every connect attempt (the first and each reconnect, so an
+  /// expiring token is fresh) for the token to send instead of `token`. The argument is the
+  /// client's connection index (centrifuge_client::set_connection_index; a pool sets its
+  /// schedule index). Runs on the client's thread; must not throw.
+  std::function<std::string(std::uint64_t connection_index)> token_provider;
 
   /// Origin header of the upgrade; empty sends none (Node's `ws`, used by the load tests).
   std::string origin;

@@ -70,6 +70,10 @@ struct relay_config {
   /// `client.allow_anonymous_connect_without_token`; when false a tokenless connect is
   /// closed with 3501 (Centrifugo's behaviour).
   bool allow_anonymous_connect_without_token = true;
+  /// `client.token.hmac_secret_key` (v5: `token_hmac_secret_key`): verifies connect tokens
+  /// as HS256 JWTs (auth/jwt.hpp). Empty (default): every token is refused with 3500. A
+  /// valid token's `sub` becomes the user; expired → error 109; bad → close 3500.
+  std::string token_hmac_secret_key;
 
   /// `channel.without_namespace` (v5: channel options at the top level): the options of
   /// channels with no ':'. Grants nothing by default, so such channels get 103 for

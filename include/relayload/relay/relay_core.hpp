@@ -61,10 +61,15 @@ struct relay_core_hooks {
   /// engine.
   std::function<std::string()> epoch;
   /// Verifies a connect `token` and returns the user id, or nullopt to close the
-  /// connection with 3500 "invalid token". Default (empty): every non-empty token is
-  /// refused, as the relay does not verify JWTs yet; tokenless connects are governed by
-  /// relay_config::allow_anonymous_connect_without_token.
+  /// connection with 3500 "invalid token". Default (empty): HS256 JWT verification with
+  /// relay_config::token_hmac_secret_key at wall_clock() (a valid token's `sub` is the
+  /// user; an expired one is answered with error 109 "token expired" and the connection
+  /// stays open; anything else closes with 3500), and with no secret every token is
+  /// refused with 3500. Tokenless connects are governed by
+  /// relay_config::allow_anonymous_connect_without_token (3501 when not allowed).
   std::function<std::optional<std::string>(std::string_view token)> verify_token;
+  /// The wall clock that token expiry is checked against. Default: system_clock::now.
+  std::function<std::chrono::system_clock::time_point()> wall_clock;
 };
 
 /// The relay's state machine. See protocol.md §1.15 for the behaviour it implements.

@@ -45,7 +45,7 @@ TEST_CASE("wss: a self-signed certificate fails verification by default",
   REQUIRE(run_until(io, [&] { return c.closes == 1; }));
   CHECK(c.opens == 0);
   CHECK(c.last_close.phase == net::close_phase::tls_handshake);
-  CHECK(c.last_close.error == errc::handshake_rejected);
+  CHECK(c.last_close.error == errc::tls_handshake_failed);
   CHECK(relayload::classify(c.last_close.error) == condition::remote_rejected);
   CHECK(srv.opened.empty());
   run_for(io, 50ms);
@@ -97,7 +97,7 @@ TEST_CASE("wss: a trusted certificate for another name is refused", "[net][integ
   REQUIRE(run_until(io, [&] { return c.closes == 1; }));
   CHECK(c.opens == 0);
   CHECK(c.last_close.phase == net::close_phase::tls_handshake);
-  CHECK(c.last_close.error == errc::handshake_rejected);
+  CHECK(c.last_close.error == errc::tls_handshake_failed);
 }
 
 TEST_CASE("wss: insecure skips verification", "[net][integration][tls]") {

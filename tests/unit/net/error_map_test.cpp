@@ -45,17 +45,17 @@ TEST_CASE("websocketpp transport errors become Asio or relayload codes", "[net][
   CHECK(translate_error(t::make_error_code(t::tls_error)) == errc::disconnected);
 }
 
-TEST_CASE("TLS handshake failures are a rejected handshake", "[net][errors]") {
+TEST_CASE("TLS handshake failures are tls_handshake_failed, a rejection", "[net][errors]") {
   namespace s = websocketpp::transport::asio::socket::error;
   namespace sock = websocketpp::transport::asio::socket;
   const std::error_code failed = translate_error(sock::make_error_code(s::tls_handshake_failed));
-  CHECK(failed == errc::handshake_rejected);
+  CHECK(failed == errc::tls_handshake_failed);
   CHECK(cls(failed) == condition::remote_rejected);
   CHECK(translate_error(sock::make_error_code(s::tls_handshake_timeout)) == errc::connect_timeout);
   CHECK(translate_error(sock::make_error_code(s::invalid_tls_context)) == errc::invalid_argument);
   // An OpenSSL error straight from Asio.
   const std::error_code ssl(0x0A000086, asio::error::get_ssl_category());
-  CHECK(translate_error(ssl) == errc::handshake_rejected);
+  CHECK(translate_error(ssl) == errc::tls_handshake_failed);
   CHECK(translate_error(asio::ssl::error::stream_truncated) == asio::error::eof);
 }
 

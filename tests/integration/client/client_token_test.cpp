@@ -1,0 +1,139 @@
+// Connect tokens over real sockets: clients that make HS256 tokens per connection against
+// an embedded relay that requires them (relay_config::token_hmac_secret_key).
+#include <catch2/catch.hpp>
+
+#include <asio.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "relayload/auth/token_provider.hpp"
+#include "relayload/client/centrifuge_client.hpp"
+#include "relayload/client/connection_pool.hpp"
+#include "relayload/pacing/constant_rate_schedule.hpp"
+#include "relayload/relay/embedded_relay.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using namespace relayload;
+using namespace relayload::client;
+
+constexpr const char* secret = "integration-secret";
+
+bool run_until(asio::io_context& io, const std::function<bool()>& done,
+               std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    io.restart();
+    io.run_for(5ms);
+  }
+  return true;
+}
+
+std::unique_ptr<relay::embedded_relay> token_relay() {
+  relay::embedded_relay_options o;
+  o.config.token_hmac_secret_key = secret;
+  o.config.allow_anonymous_connect_without_token = false;
+  auto r = std::make_unique<relay::embedded_relay>(o);
+  r->start();
+  return r;
+}
+
+client_options options_for(const relay::embedded_relay& r, const std::string& key) {
+  client_options o = client_options::raw_scenario();
+  o.url = *net::ws_url::parse(r.url());
+  o.give_up_after = 3s;
+  if (!key.empty()) {
+    auth::token_provider_options t;
+    t.secret = key;
+    t.user = "it-{n}";
+    t.ttl = 60s;
+    o.token_provider = auth::hs256_token_provider(t);
+  }
+  return o;
+}
+
+connect_outcome connect_once(asio::io_context& io, client_context& ctx, client_options o) {
+  centrifuge_client c(ctx, std::move(o));
+  std::optional<connect_outcome> outcome;
+  c.callbacks().on_outcome = [&](const connect_outcome& x) { outcome = x; };
+  REQUIRE(!c.connect());
+  REQUIRE(run_until(
+      io, [&] { return outcome.has_value(); }, 10s));
+  return *outcome;
+}
+
+}  // namespace
+
+TEST_CASE("tokens: a pool with generated tokens connects to a relay that requires them",
+          "[integration][client][token]") {
+  auto relay = token_relay();
+  asio::io_context io;
+  client_context ctx(io);
+  pool_options o;
+  o.client = options_for(*relay, secret);
+  connection_pool pool(ctx, o);
+  bool settled = false;
+  pool.callbacks().on_settled = [&] { settled = true; };
+  REQUIRE(!pool.start(pacing::schedule(*pacing::constant_rate_schedule::spread(20, 200ms)),
+                      std::chrono::steady_clock::now()));
+  REQUIRE(run_until(
+      io, [&] { return settled; }, 30s));
+  CHECK(pool.counters().immediate == 20);
+  CHECK(relay->stats().connections_connected == 20);
+  CHECK(relay->stats().disconnects_by_code.empty());
+  std::optional<pool_snapshot> last;
+  pool.close_all([&](const pool_snapshot& s) { last = s; });
+  REQUIRE(run_until(
+      io, [&] { return last.has_value(); }, 10s));
+}
+
+TEST_CASE("tokens: no token is closed with 3501, a forged one with 3500; neither retries",
+          "[integration][client][token]") {
+  auto relay = token_relay();
+  asio::io_context io;
+  client_context ctx(io);
+
+  const auto none = connect_once(io, ctx, options_for(*relay, ""));
+  CHECK(none.kind == outcome_kind::failed);
+  CHECK(none.cause.close_code == 3501);
+  CHECK(none.retries == 0);  // terminal code: centrifuge-js does not reconnect
+  CHECK(none.attempts == 1);
+
+  const auto forged = connect_once(io, ctx, options_for(*relay, "not-the-secret"));
+  CHECK(forged.kind == outcome_kind::failed);
+  CHECK(forged.cause.close_code == 3500);
+  CHECK(forged.cause.cause() == "close_3500");
+  CHECK(forged.attempts == 1);
+
+  const auto stats = relay->stats();
+  CHECK(stats.disconnects_of(3501) == 1);
+  CHECK(stats.disconnects_of(3500) == 1);
+  CHECK(stats.connections_connected == 0);
+}
+
+TEST_CASE("tokens: an expired token gets error 109 and the client tries again",
+          "[integration][client][token]") {
+  auto relay = token_relay();
+  asio::io_context io;
+  client_context ctx(io);
+  auto o = options_for(*relay, "");
+  auth::token_provider_options t;
+  t.secret = secret;
+  t.ttl = 1s;
+  // Issued two hours ago: expired on every attempt, so the client keeps refreshing
+  // (109 → new token → connect) until it gives up.
+  t.wall_clock = [] { return std::chrono::system_clock::now() - 2h; };
+  o.token_provider = auth::hs256_token_provider(t);
+  o.give_up_after = 1500ms;
+  const auto expired = connect_once(io, ctx, o);
+  CHECK(expired.kind == outcome_kind::failed);
+  REQUIRE_FALSE(expired.errors.empty());
+  CHECK(expired.errors.front().server_code == 109);
+  CHECK(expired.errors.front().cause() == "server_error_109");
+  CHECK(expired.retries >= 1);
+  CHECK(relay->stats().errors_of(109) >= 2);
+}
