@@ -50,6 +50,17 @@ struct shard {
     return block_begin(total) + size_of(total);
   }
 
+  /// Round-robin within round-robin: part `sub_index` of `sub_count` of this shard's events,
+  /// as one shard of the whole. A process that owns shard I of N (`--shard`, an MPI rank)
+  /// and splits its events over T threads gives thread j the shard {I + N·j, N·T}: it
+  /// walks global events I + N·j, I + N·j + N·T, …, which are exactly the j-th, (j+T)-th, …
+  /// of the process's own events. So the threads of every process together cover each
+  /// global event exactly once, even when processes use different thread counts.
+  /// Assumes count · sub_count fits in 32 bits.
+  shard sub(std::uint32_t sub_index, std::uint32_t sub_count) const noexcept {
+    return shard{index + count * sub_index, count * sub_count};
+  }
+
   friend bool operator==(const shard& a, const shard& b) noexcept {
     return a.index == b.index && a.count == b.count;
   }
