@@ -1,0 +1,200 @@
+// The fault matrix (issue 8): relay faults injected through the embedded relay's hooks while
+// a scenario runs. Each case asserts exact accounting — every attempted operation ends in
+// exactly one outcome — that the run ends (no crash, no hang) and that a report renders.
+// Faults already covered elsewhere are not repeated: 10 % drop during steady-state
+// (scenario/), restart during steady-messaging and stop mid-run (session/), relay stopped
+// under a pool (client/), relay process killed under the CLI (cli/relay_killed_test.sh).
+#include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <thread>
+
+#include "relayload/metrics/report_json.hpp"
+#include "relayload/relay/embedded_relay.hpp"
+#include "relayload/scenario/runner.hpp"
+#include "relayload/scenario/scenario_registry.hpp"
+
+using namespace std::chrono_literals;
+namespace sc = relayload::scenario;
+namespace mt = relayload::metrics;
+using relayload::relay::embedded_relay;
+using relayload::relay::restart_options;
+
+namespace {
+
+void raise_open_file_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+sc::run_options base(const embedded_relay& relay, const char* scenario, std::uint64_t n) {
+  sc::run_options o;
+  o.target = relay.url();
+  o.scenario = scenario;
+  o.connections = n;
+  o.connection_pairs = n;
+  o.ramp_up = 1s;
+  o.duration = 4s;
+  o.wallet_connect_delay = 50ms;
+  o.response_delay = 50ms;
+  o.messages_per_session = 3;
+  o.message_interval = 200ms;
+  o.message_timeout = 10s;
+  o.handshake_timeout = 20s;
+  o.connect_timeout = 20s;
+  o.threads = 2;
+  o.seed = 99;
+  return o;
+}
+
+// Runs `o`; `during` runs on this thread while the shards work. The report must also
+// render as JSON (what the CLI writes).
+mt::report run(const sc::run_options& o, const std::function<void(sc::runner&)>& during) {
+  REQUIRE(o.validate().empty());
+  sc::scenario_registry registry;
+  sc::register_builtin_scenarios(registry);
+  const auto* info = registry.find(o.scenario);
+  REQUIRE(info != nullptr);
+  sc::runner r(*info, o);
+  auto future = r.start();
+  during(r);
+  REQUIRE(future.wait_for(180s) == std::future_status::ready);
+  auto rep = future.get();
+  REQUIRE(rep.has_value());
+  CHECK(mt::to_json(*rep).find("\"results\"") != std::string::npos);
+  return std::move(*rep);
+}
+
+bool wait_for_connections(const embedded_relay& relay, std::uint64_t n) {
+  for (int i = 0; i < 600; ++i) {
+    if (relay.stats().connections_connected >= n) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+// Failed messages by cause: "message.request.<cause>" / "message.response.<cause>".
+std::uint64_t message_errors(const mt::report& r) {
+  std::uint64_t n = 0;
+  for (const auto& e : r.errors.entries()) {
+    if (e.cause.rfind("message.", 0) == 0) n += e.count;
+  }
+  return n;
+}
+
+void check_pairs_accounted(const mt::report& r, std::uint64_t pairs) {
+  CHECK(r.connections.attempted == pairs);
+  CHECK(r.connections.attempted == r.connections.successful + r.connections.failed);
+  REQUIRE(r.handshake);
+  CHECK(r.handshake->attempted == r.handshake->successful + r.handshake->failed);
+  if (r.messages) {
+    CHECK(r.messages->sent == r.messages->received + r.messages->failed);
+    CHECK(r.messages->latency.count() == r.messages->received);
+    CHECK(r.counters.get("messages.inFlight") == 0);
+    CHECK(message_errors(r) == r.messages->failed);  // every failed message has its cause
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fault: relay restart during steady-state, every connection drops and comes back",
+          "[integration][faults]") {
+  raise_open_file_limit();
+  embedded_relay relay;
+  relay.start();
+  auto o = base(relay, "steady-state", 1000);
+  o.duration = 6s;
+  const auto rep = run(o, [&](sc::runner&) {
+    REQUIRE(wait_for_connections(relay, 1000));
+    std::this_thread::sleep_for(1s);  // inside the hold
+    restart_options ro;
+    ro.keep_history = true;
+    ro.downtime = 300ms;  // clients see refused connections meanwhile
+    relay.restart(ro);
+  });
+  CHECK_FALSE(rep.partial);
+  CHECK(rep.connections.attempted == 1000);
+  CHECK(rep.connections.successful == 1000);
+  REQUIRE(rep.steady_state);
+  CHECK(rep.steady_state->disconnect_events == 1000);
+  CHECK(rep.steady_state->dropped_connections == 1000);
+  CHECK(rep.steady_state->reconnects_during_hold == 1000);
+  CHECK(rep.steady_state->current_disconnects == 0);
+  CHECK(rep.errors.count("close_3001") == 1000);  // "shutdown" before the restart
+  CHECK(rep.connection_stability() == Approx(0.0));
+}
+
+TEST_CASE("fault: relay killed during realistic-session, every pair and message accounted",
+          "[integration][faults]") {
+  raise_open_file_limit();
+  auto relay = std::make_unique<embedded_relay>();
+  relay->start();
+  auto o = base(*relay, "realistic-session", 100);
+  o.ramp_up = 2s;
+  o.message_timeout = 3s;
+  o.handshake_timeout = 4s;
+  o.connect_timeout = 4s;
+  const auto rep = run(o, [&](sc::runner&) {
+    std::this_thread::sleep_for(1200ms);  // some pairs done, some mid-handshake, some not begun
+    relay->stop();
+    relay.reset();  // gone for good: nothing listens any more
+  });
+  check_pairs_accounted(rep, 100);
+  CHECK(rep.connections.failed > 0);
+  CHECK(rep.errors.total() > 0);
+}
+
+TEST_CASE("fault: every connection reset during steady-messaging", "[integration][faults]") {
+  raise_open_file_limit();
+  embedded_relay relay;
+  relay.start();
+  auto o = base(relay, "steady-messaging", 100);
+  o.duration = 4s;
+  const auto rep = run(o, [&](sc::runner&) {
+    REQUIRE(wait_for_connections(relay, 200));
+    std::this_thread::sleep_for(1500ms);
+    restart_options ro;
+    ro.keep_history = true;
+    ro.abort_connections = true;  // TCP dropped without a close frame (1006)
+    relay.restart(ro);
+  });
+  check_pairs_accounted(rep, 100);
+  CHECK_FALSE(rep.partial);
+  REQUIRE(rep.steady_messaging);
+  CHECK(rep.steady_messaging->disconnects >= 200);  // both sides of every pair
+  CHECK(rep.messages->received > 0);
+}
+
+TEST_CASE("fault: delivery paused longer than the message timeout", "[integration][faults]") {
+  raise_open_file_limit();
+  embedded_relay relay;
+  relay.start();
+  auto o = base(relay, "steady-messaging", 50);
+  o.duration = 4s;
+  o.message_interval = 300ms;
+  o.message_timeout = 1s;
+  const auto rep = run(o, [&](sc::runner&) {
+    REQUIRE(wait_for_connections(relay, 100));
+    std::this_thread::sleep_for(1s);
+    relay.pause_delivery();
+    std::this_thread::sleep_for(2500ms);  // 2.5 × the message timeout
+    relay.resume_delivery();
+  });
+  check_pairs_accounted(rep, 50);
+  REQUIRE(rep.messages);
+  CHECK(rep.messages->failed > 0);  // the paused ones timed out, counted as failed
+  CHECK(rep.errors.count("message.request.reply_timeout") +
+            rep.errors.count("message.response.reply_timeout") ==
+        rep.messages->failed);
+  // Their late arrival after the resume is counted apart, never as received.
+  CHECK(rep.counters.get("messages.unmatchedResponses") <= rep.messages->failed);
+  CHECK(rep.messages->received > 0);  // before the pause (and after it)
+  CHECK(rep.errors.total() > 0);
+}

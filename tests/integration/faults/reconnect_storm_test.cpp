@@ -1,0 +1,201 @@
+// reconnect-storm through scenario::runner against the embedded relay on 127.0.0.1 port 0:
+// every held connection comes back and resubscribes, milestones are ordered, messages
+// published during the outage are recovered from history — and a relay that forgets its
+// history on restart is reported as loss, not hidden.
+#include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <future>
+
+#include "relayload/metrics/report_json.hpp"
+#include "relayload/metrics/storm_summary.hpp"
+#include "relayload/relay/embedded_relay.hpp"
+#include "relayload/scenario/runner.hpp"
+#include "relayload/scenario/scenario_registry.hpp"
+
+using namespace std::chrono_literals;
+namespace sc = relayload::scenario;
+namespace mt = relayload::metrics;
+
+namespace {
+
+void raise_open_file_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+const sc::scenario_info& storm_info() {
+  static sc::scenario_registry registry = [] {
+    sc::scenario_registry r;
+    sc::register_builtin_scenarios(r);
+    return r;
+  }();
+  const auto* info = registry.find("reconnect-storm");
+  REQUIRE(info != nullptr);
+  return *info;
+}
+
+sc::run_options storm_options(const std::string& url, std::uint64_t n, bool pairs) {
+  sc::run_options o;
+  o.target = url;
+  o.scenario = "reconnect-storm";
+  o.connections = n;
+  o.connection_pairs = n;
+  o.storm_pairs = pairs;
+  o.threads = 2;
+  o.seed = 11;
+  o.ramp_up = 1s;
+  o.storm_after = 1s;
+  o.duration = 60s;  // observation window; the run ends as soon as everything is back
+  o.message_timeout = 5s;
+  o.messages_per_session = 3;
+  return o;
+}
+
+mt::report run(const sc::run_options& o) {
+  sc::runner r(storm_info(), o);
+  auto future = r.start();
+  REQUIRE(future.wait_for(120s) == std::future_status::ready);
+  auto rep = future.get();
+  REQUIRE(rep.has_value());
+  return std::move(*rep);
+}
+
+void check_milestones(const mt::storm_summary& s) {
+  REQUIRE(s.time_to_50);
+  REQUIRE(s.time_to_95);
+  REQUIRE(s.time_to_100);
+  CHECK(*s.time_to_50 <= *s.time_to_95);
+  CHECK(*s.time_to_95 <= *s.time_to_100);
+  CHECK(s.time_to_50->count() > 0);
+}
+
+}  // namespace
+
+TEST_CASE("reconnect-storm: 500 connections dropped by the relay, all back and subscribed",
+          "[integration][faults][storm]") {
+  raise_open_file_limit();
+  relayload::relay::embedded_relay relay;
+  relay.start();
+  auto o = storm_options(relay.url(), 500, false);
+  o.storm_trigger = [&relay] { relay.disconnect_all(); };
+  const auto rep = run(o);
+  CHECK_FALSE(rep.partial);
+  CHECK(rep.connections.attempted == 500);
+  CHECK(rep.connections.successful == 500);
+  const auto s = mt::storm_summary::of(rep);
+  REQUIRE(s);
+  CHECK(s->held == 500);
+  CHECK(s->back == 500);
+  CHECK(s->never_recovered == 0);
+  check_milestones(*s);
+  CHECK(rep.counters.get("drops") == 500);
+  CHECK(rep.counters.get("reconnects") == 500);
+  CHECK(rep.errors.count("close_3001") == 500);  // the relay's "shutdown" code
+  CHECK(s->recovered_streams == 500);            // nothing published: empty gap, recovered
+  const auto json = mt::to_json(rep);
+  CHECK(json.find("\"reconnectStorm\"") != std::string::npos);
+  CHECK(json.find("\"timeTo95PctMs\"") != std::string::npos);
+}
+
+TEST_CASE("reconnect-storm: client-side drop (remote relay) brings every connection back",
+          "[integration][faults][storm]") {
+  raise_open_file_limit();
+  relayload::relay::embedded_relay relay;
+  relay.start();
+  auto o = storm_options(relay.url(), 300, false);  // no trigger: clients drop themselves
+  const auto rep = run(o);
+  CHECK_FALSE(rep.partial);
+  const auto s = mt::storm_summary::of(rep);
+  REQUIRE(s);
+  CHECK(s->held == 300);
+  CHECK(s->back == 300);
+  check_milestones(*s);
+  CHECK(rep.errors.count("cancelled") == 300);  // the cause of a client-side drop
+}
+
+TEST_CASE("reconnect-storm with pairs: every message published during the outage is recovered",
+          "[integration][faults][storm][pairs]") {
+  raise_open_file_limit();
+  relayload::relay::embedded_relay relay;
+  relay.start();
+  auto o = storm_options(relay.url(), 200, true);
+  o.storm_outage = 1500ms;  // wallets stay away; dApps come back within 0.5-1 s and publish
+  o.storm_trigger = [&relay] { relay.disconnect_all(); };
+  const auto rep = run(o);
+  CHECK_FALSE(rep.partial);
+  CHECK(rep.connections.attempted == 400);
+  const auto s = mt::storm_summary::of(rep);
+  REQUIRE(s);
+  CHECK(s->pairs);
+  CHECK(s->held == 400);
+  CHECK(s->back == 400);
+  check_milestones(*s);
+  // Exact accounting: every publish attempted has one outcome; every acknowledged message
+  // is either received or lost.
+  CHECK(rep.counters.get("reconnectStorm.publishAttempted") == 600);
+  CHECK(s->published + s->publish_failed == 600);
+  CHECK(s->published == 600);
+  CHECK(s->received + s->lost == s->published);
+  CHECK(s->lost == 0);
+  CHECK(s->duplicates == 0);
+  CHECK(s->received_by_recovery + s->received_live == s->received);
+  CHECK(s->published_during_outage > 0);
+  CHECK(s->received_by_recovery >= s->published_during_outage);
+  CHECK(s->recovery_failed == 0);
+}
+
+TEST_CASE("reconnect-storm with pairs: a relay restart that loses history is reported as loss",
+          "[integration][faults][storm][pairs]") {
+  raise_open_file_limit();
+  relayload::relay::embedded_relay relay;
+  relay.start();
+  auto o = storm_options(relay.url(), 100, true);
+  o.storm_outage = 1500ms;
+  o.message_timeout = 2s;
+  o.storm_trigger = [&relay] {
+    relayload::relay::restart_options ro;
+    ro.keep_history = false;
+    relay.restart(ro);
+  };
+  const auto rep = run(o);
+  CHECK_FALSE(rep.partial);
+  const auto s = mt::storm_summary::of(rep);
+  REQUIRE(s);
+  CHECK(s->held == 200);
+  CHECK(s->back == 200);
+  // Every resubscribe asked to recover a stream the relay no longer has.
+  CHECK(s->recovery_failed == 200);
+  CHECK(s->recovered_streams == 0);
+  CHECK(s->published == 300);
+  CHECK(s->received + s->lost == s->published);
+  // What the dApps published before their wallets came back is gone, and the report says so.
+  CHECK(s->lost >= s->published_during_outage);
+  CHECK(s->published_during_outage > 0);
+  CHECK(s->lost > 0);
+}
+
+TEST_CASE("reconnect-storm: stopped before the storm gives a partial report, all accounted",
+          "[integration][faults][storm]") {
+  raise_open_file_limit();
+  relayload::relay::embedded_relay relay;
+  relay.start();
+  auto o = storm_options(relay.url(), 100, false);
+  o.storm_after = 30s;
+  sc::runner r(storm_info(), o);
+  auto future = r.start();
+  REQUIRE(future.wait_for(2s) == std::future_status::timeout);
+  r.stop();
+  REQUIRE(future.wait_for(30s) == std::future_status::ready);
+  auto rep = future.get();
+  REQUIRE(rep.has_value());
+  CHECK(rep->partial);
+  CHECK(rep->connections.attempted == 100);
+  CHECK(rep->connections.successful + rep->connections.failed == 100);
+  CHECK(rep->counters.get("reconnectStorm.stormHappened") == 0);
+}
