@@ -11,6 +11,7 @@
 #include "output_file.hpp"
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/metrics/report_text.hpp"
+#include "relayload/metrics/slo.hpp"
 
 namespace relayload::cli {
 
@@ -81,6 +82,29 @@ int run_aggregate(const aggregate_command& command) {
     for (const auto& p : problems) std::cerr << "  - " << p << "\n";
     return exit_code::usage;
   }
+  // Shards of a distributed run (--shard, MPI ranks): name the ones that are not here.
+  if (!merged->ranks.empty()) {
+    std::string missing;
+    const std::uint32_t count = merged->ranks.front().shard_count;
+    for (std::uint32_t i = 0, at = 0; i < count; ++i) {
+      if (at < merged->ranks.size() && merged->ranks[at].rank == i) ++at;
+      else missing += (missing.empty() ? "" : ", ") + std::to_string(i);
+    }
+    if (!missing.empty()) {
+      std::cerr << "relayload-cli aggregate: warning: shard(s) " << missing << " of " << count
+                << " missing; the merged report covers part of the run and is marked partial\n";
+      merged->partial = true;
+    }
+    for (const auto& k : merged->ranks) {
+      if (!k.ok) {
+        std::cerr << "relayload-cli aggregate: warning: shard " << k.rank << " (" << k.host
+                  << ") failed: " << k.error << "\n";
+      }
+    }
+  }
+  // Reports written before their objectives were set (a shard's own file) carry none: judge
+  // the merged report by the original tool's defaults.
+  if (merged->slos.empty()) merged->slos = metrics::default_slos(*merged);
   fmt::print("\n{}", metrics::render_summary(*merged, {false}));
   if (!command.output.empty()) {
     if (auto err = write_file_atomically(command.output, metrics::to_json(*merged))) {

@@ -5,6 +5,8 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+
+#include "relayload/metrics/slo.hpp"
 #include <iostream>
 
 namespace relayload::cli {
@@ -29,12 +31,62 @@ struct run_flags {
                       output, threads = "0", source_ips, ca_file, mode = "trusted",
                       crypto = "mock", connect_timeout = "30", command_timeout = "10", seed = "0",
                       wallet_delay = "5", response_delay = "1", message_timeout = "30",
-                      otp_delay = "0", handshake_timeout = "60";
+                      otp_delay = "0", handshake_timeout = "60", storm_after = "5",
+                      storm_outage = "0", storm_trigger;
+  std::string token, token_hmac_secret, user, token_ttl = "3600";
   bool insecure = false;
   bool fail_on_slo = false;
   bool no_progress = false;
+  std::vector<std::string> slo;             // --slo, one expression per flag
+  std::string report_html, csv, hdr;        // --report, --csv, --hdr
+  std::vector<CLI::Option*> export_options;
+  std::string shard, start_at, output_dir;  // distributed runs
+  CLI::Option* output_dir_option = nullptr;
   CLI::Option* output_option = nullptr;
+  CLI::Option* pairs_option = nullptr;
 };
+
+// --slo, --report/-o, --csv and --hdr: the same on `run` and on `report`.
+void add_slo_and_export_flags(CLI::App& app, std::vector<std::string>& slo, std::string& html,
+                              std::string& csv, std::string& hdr,
+                              std::vector<CLI::Option*>& options, bool report_command = false) {
+  app.add_option("--slo", slo,
+                 "objective <field><op><number>[unit], e.g. messages.latency.p99<=400ms or "
+                 "connections.successRate>=99.9; repeatable; replaces the default objectives, "
+                 "and a breach exits 3")
+      ->type_name("EXPR")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  options.push_back(app.add_option(report_command ? "-o,--output" : "--report", html,
+                                   "write a self-contained HTML report here")
+                        ->type_name("FILE.html"));
+  options.push_back(
+      app.add_option("--csv", csv, "write the time series as CSV here")->type_name("FILE"));
+  options.push_back(app.add_option("--hdr", hdr,
+                                   "write each histogram into this folder as an HdrHistogram "
+                                   "percentile-distribution file (<name>.hgrm)")
+                        ->type_name("DIR"));
+}
+
+// Parses every --slo; each bad expression is one problem, named.
+void convert_slos(const std::vector<std::string>& texts, std::vector<metrics::slo_objective>& out,
+                  std::vector<std::string>& problems) {
+  for (const auto& text : texts) {
+    std::string why;
+    if (auto o = metrics::parse_slo(text, &why)) out.push_back(std::move(*o));
+    else problems.push_back("--slo: " + why);
+  }
+}
+
+// An export flag given with an empty path.
+void check_export_paths(const std::vector<CLI::Option*>& options,
+                        std::vector<std::string>& problems) {
+  for (const CLI::Option* o : options) {
+    if (o->count() > 0 && o->as<std::string>().empty()) {
+      problems.push_back(o->get_name() + ": empty path");
+    }
+  }
+}
 
 void add_run_flags(CLI::App& app, run_flags& f) {
   app.add_option("--target", f.target,
@@ -42,7 +94,7 @@ void add_run_flags(CLI::App& app, run_flags& f) {
   app.add_option("--scenario", f.scenario, "scenario to run")->type_name("NAME")->capture_default_str();
   app.add_option("--connections", f.connections, "connections (connection-storm, steady-state)")->type_name("N")
       ->capture_default_str();
-  app.add_option("--connection-pairs", f.connection_pairs,
+  f.pairs_option = app.add_option("--connection-pairs", f.connection_pairs,
                  "dApp+wallet pairs (realistic-session, async-delivery, steady-messaging)")->type_name("N")
       ->capture_default_str();
   app.add_option("--duration", f.duration, "seconds: steady-state hold, steady-messaging run")->type_name("SECONDS")
@@ -63,6 +115,15 @@ void add_run_flags(CLI::App& app, run_flags& f) {
                  "local addresses to connect from, e.g. 127.0.0.2-127.0.0.17 or a,b,c")->type_name("IPS");
   app.add_option("--ca-file", f.ca_file, "PEM CA certificates for wss:// instead of the system store")->type_name("FILE");
   app.add_flag("--insecure", f.insecure, "do not verify the relay's TLS certificate");
+  app.add_option("--token", f.token, "Centrifugo connection token (JWT) sent by every client")
+      ->type_name("JWT");
+  app.add_option("--token-hmac-secret", f.token_hmac_secret,
+                 "make an HS256 connection token per connect with this secret")->type_name("SECRET");
+  app.add_option("--user", f.user,
+                 "sub of generated tokens; {n} becomes the connection index (default relayload-{n})")
+      ->type_name("TEMPLATE");
+  app.add_option("--token-ttl", f.token_ttl, "seconds until generated tokens expire")
+      ->type_name("SECONDS")->capture_default_str();
   app.add_option("--mode", f.mode, "MWP handshake: trusted or untrusted")->type_name("MODE")->capture_default_str();
   app.add_option("--crypto", f.crypto, "payload crypto: mock (like the original tool) or ecies")->type_name("KIND")
       ->capture_default_str();
@@ -85,8 +146,29 @@ void add_run_flags(CLI::App& app, run_flags& f) {
   app.add_option("--handshake-timeout", f.handshake_timeout,
                  "seconds before a session handshake counts as failed")->type_name("SECONDS")
       ->capture_default_str();
+  app.add_option("--storm-after", f.storm_after,
+                 "seconds connections are held after the ramp before the storm (reconnect-storm)")
+      ->type_name("SECONDS")->capture_default_str();
+  app.add_option("--storm-outage", f.storm_outage,
+                 "seconds the receiving side of a pair stays away at least (reconnect-storm)")
+      ->type_name("SECONDS")->capture_default_str();
+  app.add_option("--storm-trigger", f.storm_trigger,
+                 "relay: the embedded relay drops everyone (default without --target); client: "
+                 "every client drops its own connection (default with --target)")
+      ->type_name("HOW");
   app.add_option("--seed", f.seed, "seed for jitter and ids (0: random)")->type_name("N")->capture_default_str();
+  app.add_option("--shard", f.shard,
+                 "run only shard I of N of the connections or pairs (another process or machine "
+                 "runs each other shard; set by the rank under mpirun)")->type_name("I/N");
+  app.add_option("--start-at", f.start_at,
+                 "unix time in milliseconds at which the run starts (shards without a barrier)")
+      ->type_name("MS");
+  f.output_dir_option = app.add_option(
+      "--output-dir", f.output_dir,
+      "also write this process's report (under mpirun: every rank's) here as shard-I-of-N.json")
+      ->type_name("DIR");
   app.add_flag("--fail-on-slo", f.fail_on_slo, "exit 3 when an SLO is breached");
+  add_slo_and_export_flags(app, f.slo, f.report_html, f.csv, f.hdr, f.export_options);
   app.add_flag("--no-progress", f.no_progress, "no live progress line");
 }
 
@@ -120,11 +202,49 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
   whole("--threads", f.threads, threads);
   o.threads = static_cast<unsigned>(std::min<std::uint64_t>(threads, 1u << 20));
   whole("--seed", f.seed, o.seed);
+  if (!f.shard.empty()) {
+    if (auto e = parse_shard(f.shard, o.shard_index, o.shard_count)) problems.push_back(*e);
+  }
+  if (!f.start_at.empty()) {
+    // Unix milliseconds are beyond parse_whole's range (1.8e12 in 2027).
+    if (!all_digits(f.start_at) || f.start_at.size() > 15) {
+      problems.push_back("--start-at: '" + f.start_at +
+                         "' is not a unix time in milliseconds (e.g. $(( $(date +%s) * 1000 + "
+                         "30000 )) for 30 s from now)");
+    } else {
+      o.start_at = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>(
+          std::chrono::milliseconds(std::stoll(f.start_at)));
+    }
+  }
+  if (f.output_dir.empty() && f.output_dir_option != nullptr && f.output_dir_option->count() > 0) {
+    problems.push_back("--output-dir: empty path");
+  }
+  cmd.output_dir = f.output_dir;
+  secs("--storm-after", f.storm_after, o.storm_after);
+  secs("--storm-outage", f.storm_outage, o.storm_outage);
+  o.storm_pairs = o.scenario == "reconnect-storm" && f.pairs_option != nullptr &&
+                  f.pairs_option->count() > 0;
+  cmd.storm_trigger = f.storm_trigger;
+  if (!f.storm_trigger.empty() && f.storm_trigger != "relay" && f.storm_trigger != "client") {
+    problems.push_back("--storm-trigger: '" + f.storm_trigger + "' is not one of relay, client");
+  } else if (f.storm_trigger == "relay" && !f.target.empty()) {
+    problems.push_back(
+        "--storm-trigger=relay needs the embedded relay (no --target); use client with a "
+        "remote relay");
+  }
   if (!f.source_ips.empty()) {
     if (auto e = parse_source_ips(f.source_ips, o.source_ips)) problems.push_back(*e);
   }
   o.ca_file = f.ca_file;
   o.insecure = f.insecure;
+  o.token = f.token;
+  o.token_hmac_secret = f.token_hmac_secret;
+  o.token_user = f.user;
+  {
+    std::chrono::milliseconds ttl = o.token_ttl;
+    secs("--token-ttl", f.token_ttl, ttl);
+    o.token_ttl = std::chrono::duration_cast<std::chrono::seconds>(ttl);
+  }
   if (f.mode == "trusted") o.mode = scenario::handshake_mode::trusted;
   else if (f.mode == "untrusted") o.mode = scenario::handshake_mode::untrusted;
   else problems.push_back("--mode: '" + f.mode + "' is not one of trusted, untrusted");
@@ -136,6 +256,9 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
   }
   cmd.output = f.output;
   cmd.fail_on_slo = f.fail_on_slo;
+  convert_slos(f.slo, cmd.slos, problems);
+  check_export_paths(f.export_options, problems);
+  cmd.exports = {f.report_html, f.csv, f.hdr};
   cmd.progress = !f.no_progress;
   // Range checks (zero, negative, huge) for the values that converted.
   for (auto& p : o.validate()) {
@@ -145,6 +268,19 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
 }
 
 }  // namespace
+
+std::optional<std::string> parse_shard(const std::string& text, std::uint32_t& index,
+                                       std::uint32_t& count) {
+  const auto slash = text.find('/');
+  const std::string i = text.substr(0, slash);
+  const std::string n = slash == std::string::npos ? "" : text.substr(slash + 1);
+  if (!all_digits(i) || !all_digits(n) || i.size() > 9 || n.size() > 9) {
+    return "--shard: '" + text + "' is not I/N (shard I of N, numbered from 0, e.g. 0/4)";
+  }
+  index = static_cast<std::uint32_t>(std::stoul(i));
+  count = static_cast<std::uint32_t>(std::stoul(n));
+  return std::nullopt;  // ranges are checked by run_options::validate
+}
 
 std::optional<std::string> parse_whole(const std::string& flag, const std::string& text,
                                        std::uint64_t& out) {
@@ -266,6 +402,20 @@ parse_outcome parse_command_line(int argc, char** argv,
   results_app->require_subcommand(1);
   CLI::App* results_aggregate_app = add_aggregate(*results_app);
 
+  report_command report;
+  std::vector<std::string> report_slo;
+  std::vector<CLI::Option*> report_exports_options;
+  CLI::App* report_app = app.add_subcommand(
+      "report", "render a saved or aggregated JSON report: summary and SLO verdicts, HTML, CSV, "
+                "HdrHistogram files");
+  report_app->add_option("results", report.input, "the JSON report (--output of run or aggregate)")
+      ->type_name("RESULTS.json")
+      ->required();
+  add_slo_and_export_flags(*report_app, report_slo, report.exports.html, report.exports.csv,
+                           report.exports.hdr_dir, report_exports_options, true);
+  report_app->add_flag("--fail-on-slo", report.fail_on_slo,
+                       "exit 3 when an SLO carried by the report is breached");
+
   parse_outcome outcome;
   try {
     app.parse(argc, argv);
@@ -286,7 +436,12 @@ parse_outcome parse_command_line(int argc, char** argv,
 
   parsed_command cmd;
   std::vector<std::string> problems;
-  if (aggregate_app->parsed() || results_aggregate_app->parsed()) {
+  if (report_app->parsed()) {
+    cmd.kind = command_kind::report;
+    convert_slos(report_slo, report.slos, problems);
+    check_export_paths(report_exports_options, problems);
+    cmd.report = report;
+  } else if (aggregate_app->parsed() || results_aggregate_app->parsed()) {
     cmd.kind = command_kind::aggregate;
     cmd.aggregate = aggregate;
   } else if (relay_app->parsed()) {
@@ -314,6 +469,16 @@ parse_outcome parse_command_line(int argc, char** argv,
     if (registry.find(cmd.run.scenario) == nullptr) {
       problems.insert(problems.begin(), "--scenario: unknown scenario '" + cmd.run.scenario +
                                             "'; valid scenarios: " + registry.names_joined());
+    } else if (cmd.run.shard_count > 1 && cmd.run.shard_index < cmd.run.shard_count) {
+      // A shard with nothing to run would report an empty part as if it had measured one.
+      const bool pairs = registry.find(cmd.run.scenario)->uses_pairs;
+      const std::uint64_t units = cmd.run.unit_count(pairs);
+      if (units < cmd.run.shard_count) {
+        problems.push_back(fmt::format("--shard: {} {} cannot be split over {} shards (each "
+                                       "shard needs at least one)",
+                                       pairs ? "--connection-pairs" : "--connections", units,
+                                       cmd.run.shard_count));
+      }
     }
   }
   if (!problems.empty()) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "relayload/metrics/slo_objective.hpp"
 #include "relayload/scenario/run_options.hpp"
 #include "relayload/scenario/scenario_registry.hpp"
 
@@ -32,12 +33,36 @@ struct aggregate_command {
   std::string output;
 };
 
+/// Files rendered from a report besides the JSON: --report (HTML), --csv (time series),
+/// --hdr (a folder of HdrHistogram percentile-distribution files).
+struct report_exports {
+  std::string html;
+  std::string csv;
+  std::string hdr_dir;
+};
+
+/// `relayload-cli report RESULTS.json` options.
+struct report_command {
+  std::string input;
+  report_exports exports;  ///< -o/--output is exports.html
+  std::vector<metrics::slo_objective> slos;  ///< --slo, parsed
+  bool fail_on_slo = false;
+};
+
 struct parsed_command {
   command_kind kind = command_kind::run;
   scenario::run_options run;
   std::string output;          ///< --output (run)
   bool fail_on_slo = false;    ///< --fail-on-slo (run)
+  /// --slo (run), parsed; when given they replace the default objectives and a breach
+  /// exits 3 as with --fail-on-slo.
+  std::vector<metrics::slo_objective> slos;
+  report_exports exports;      ///< --report, --csv, --hdr (run)
+  report_command report;
   bool progress = true;        ///< --no-progress turns the live line off
+  std::string output_dir;      ///< --output-dir (run): each shard's own report, too
+  /// --storm-trigger (reconnect-storm): "relay", "client" or "" (relay without --target).
+  std::string storm_trigger;
   relay_command relay;
   aggregate_command aggregate;
 };
@@ -58,6 +83,9 @@ std::optional<std::string> parse_whole(const std::string& flag, const std::strin
                                        std::uint64_t& out);
 std::optional<std::string> parse_seconds(const std::string& flag, const std::string& text,
                                          std::chrono::milliseconds& out);
+/// "I/N" (--shard): shard I of N; ranges are left to run_options::validate.
+std::optional<std::string> parse_shard(const std::string& text, std::uint32_t& index,
+                                       std::uint32_t& count);
 /// "127.0.0.2-127.0.0.17" (an IPv4 range), "10.0.0.1,10.0.0.2" (a list), or a mix.
 std::optional<std::string> parse_source_ips(const std::string& text,
                                             std::vector<std::string>& out);

@@ -1,9 +1,15 @@
 // The commands of relayload-cli. Each returns the process exit code:
 // 0 completed, 1 usage or configuration error, 2 pre-flight failure, 3 SLO breach
-// (only with --fail-on-slo).
+// (only with --fail-on-slo or --slo).
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "cli_options.hpp"
+#include "relayload/metrics/report.hpp"
+#include "relayload/scenario/runner.hpp"
+#include "signals.hpp"
 #include "relayload/scenario/scenario_registry.hpp"
 
 namespace relayload::cli {
@@ -16,7 +22,29 @@ inline constexpr int slo_breach = 3;
 }  // namespace exit_code
 
 int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry);
+
+// Steps of `run` that the MPI launcher (mpi_launcher.cpp) shares with run_scenario.
+void print_configuration(const scenario::run_options& o, const scenario::scenario_info& info,
+                         const std::string& output, unsigned shards);
+/// Starts the runner and waits for its report, drawing progress and turning SIGINT/SIGTERM
+/// into stop (first) and abort (second).
+metrics::report drive(scenario::runner& runner, signal_watch& signals, bool show_progress);
+/// Marks the report's ranks failed when the run attempted connections and none succeeded
+/// (the relay could not be reached), naming the most frequent error.
+void judge_shard(metrics::report& report);
+/// "shard-I-of-N.json": the name of a shard's own report in --output-dir.
+std::string shard_file_name(std::uint32_t index, std::uint32_t count);
+/// Writes the report to dir/shard_file_name(); exit_code::ok, or usage after naming the problem.
+int write_shard_file(const std::string& dir, const metrics::report& report, std::uint32_t index,
+                     std::uint32_t count);
+/// Prints the summary, writes --output, applies --fail-on-slo; returns the exit code
+/// (`code` unless that is ok and something fails here).
+int conclude_run(const metrics::report& report, const parsed_command& command, int code);
 int run_relay(const relay_command& command);
 int run_aggregate(const aggregate_command& command);
+int run_report(const report_command& command);
+/// Writes --report/-o (HTML), --csv and --hdr files of `report`, each atomically, printing
+/// what was written; exit_code::ok, or usage after naming what could not be written.
+int write_report_exports(const metrics::report& report, const report_exports& exports);
 
 }  // namespace relayload::cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
       return cli::run_relay(parsed.command->relay);
     case cli::command_kind::aggregate:
       return cli::run_aggregate(parsed.command->aggregate);
+    case cli::command_kind::report:
+      return cli::run_report(parsed.command->report);
     case cli::command_kind::run:
     default:
       return cli::run_scenario(*parsed.command, registry);

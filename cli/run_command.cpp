@@ -1,17 +1,22 @@
 // `relayload-cli [run]`: parse → pre-flight → run → render → exit code.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fmt/core.h>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
+#include "mpi_launcher.hpp"
 #include "output_file.hpp"
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/metrics/report_text.hpp"
 #include "relayload/metrics/slo.hpp"
 #include "relayload/net/preflight.hpp"
+#include "relayload/pacing/shard.hpp"
 #include "relayload/relay/embedded_relay.hpp"
 #include "relayload/scenario/runner.hpp"
 #include "signals.hpp"
@@ -28,6 +33,8 @@ std::string secs(milliseconds ms) {
                                 : fmt::format("{:.3g}s", static_cast<double>(ms.count()) / 1e3);
 }
 
+}  // namespace
+
 void print_configuration(const scenario::run_options& o, const scenario::scenario_info& info,
                          const std::string& output, unsigned shards) {
   fmt::print("╔══════════════════════════════════════╗\n"
@@ -42,6 +49,11 @@ void print_configuration(const scenario::run_options& o, const scenario::scenari
   if (o.scenario == "realistic-session") {
     fmt::print("  Messages:         {} per pair\n", o.messages_per_session);
   }
+  if (o.scenario == "reconnect-storm") {
+    if (o.storm_pairs) fmt::print("  Connection Pairs: {} (storm)\n", o.connection_pairs);
+    fmt::print("  Storm after:      {}\n  Observe:          {}\n", secs(o.storm_after),
+               secs(o.duration));
+  }
   if (o.scenario == "async-delivery") fmt::print("  Delay:            {}\n", secs(o.delay));
   if (o.scenario == "steady-messaging") {
     fmt::print("  Duration:         {}\n  Msg Interval:     {}\n", secs(o.duration),
@@ -52,6 +64,15 @@ void print_configuration(const scenario::run_options& o, const scenario::scenari
                scenario::to_string(o.crypto));
   }
   fmt::print("  Threads:          {}\n", shards);
+  if (o.shard_count > 1) {
+    const pacing::shard part{o.shard_index, o.shard_count};
+    fmt::print("  Shard:            {} of {} ({} of the {} {})\n", o.shard_index, o.shard_count,
+               part.size_of(o.unit_count(info.uses_pairs)), o.unit_count(info.uses_pairs),
+               info.uses_pairs ? "pairs" : "connections");
+  }
+  if (o.start_at) {
+    fmt::print("  Start at:         {} (unix ms)\n", o.start_at->time_since_epoch().count());
+  }
   if (!output.empty()) fmt::print("  Output:           {}\n", output);
   std::fflush(stdout);
 }
@@ -98,50 +119,46 @@ metrics::report drive(scenario::runner& runner, signal_watch& signals, bool show
   return std::move(*result);
 }
 
-}  // namespace
-
-int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry) {
-  scenario::run_options options = command.run;
-  const scenario::scenario_info& info = *registry.find(options.scenario);
-  signal_watch signals;  // before any thread starts
-
-  std::unique_ptr<relay::embedded_relay> relay;
-  if (options.target.empty()) {
-    try {
-      relay = std::make_unique<relay::embedded_relay>();
-      relay->start();
-    } catch (const std::exception& e) {
-      std::cerr << "relayload-cli: error: cannot start the embedded relay: " << e.what() << "\n";
-      return exit_code::usage;
-    }
-    options.target = relay->url();
-    fmt::print("[relayload] no --target given: started the embedded relay at {}\n", options.target);
+void judge_shard(metrics::report& report) {
+  const auto& c = report.connections;
+  if (c.attempted == 0 || c.successful > 0) return;
+  std::optional<metrics::error_tally::entry> top;
+  for (const auto& e : report.errors.entries()) {
+    if (!top || e.count > top->count) top = e;
   }
-
-  const std::uint64_t units = options.unit_count(info.uses_pairs);
-  net::preflight_request pre;
-  pre.client_sockets = info.uses_pairs ? units * 2 : units;
-  pre.server_sockets = relay ? pre.client_sockets : 0;
-  pre.source_addresses = options.source_ips.empty() ? 1 : options.source_ips.size();
-  const auto pf = net::run_preflight(pre);
-  for (const auto& a : pf.actions) fmt::print("[relayload] pre-flight: {}\n", a);
-  if (!pf.ok()) {
-    std::cerr << "relayload-cli: pre-flight failed; this run cannot hold what it asks for:\n";
-    for (const auto& p : pf.problems) std::cerr << "  - " << p << "\n";
-    return exit_code::preflight;
+  for (auto& k : report.ranks) {
+    k.ok = false;
+    k.error = fmt::format("reached nothing: all {} attempts failed{}", c.attempted,
+                          top ? fmt::format(" ({} ×{})", top->cause, top->count) : "");
   }
+}
 
-  scenario::runner runner(info, options);
-  print_configuration(options, info, command.output, runner.shard_count());
-  metrics::report report = drive(runner, signals, command.progress);
-  if (report.scenario.empty()) report.scenario = info.name;
-  if (report.target.empty()) report.target = options.target;
+std::string shard_file_name(std::uint32_t index, std::uint32_t count) {
+  return fmt::format("shard-{}-of-{}.json", index, count);
+}
 
+int write_shard_file(const std::string& dir, const metrics::report& report,
+                     std::uint32_t index, std::uint32_t count) {
+  if (dir.empty()) return exit_code::ok;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path = (std::filesystem::path(dir) / shard_file_name(index, count)).string();
+  if (ec || (ec = write_file_atomically(path, metrics::to_json(report)))) {
+    std::cerr << "relayload-cli: error: cannot write " << path << ": " << ec.message() << "\n";
+    return exit_code::usage;
+  }
+  return exit_code::ok;
+}
+
+int conclude_run(const metrics::report& measured, const parsed_command& command, int code) {
+  // The objectives (--slo, else the original tool's defaults) travel with the report, so the
+  // summary, the JSON and the HTML show the same verdicts.
+  metrics::report report = measured;
+  report.slos = command.slos.empty() ? metrics::default_slos(report) : command.slos;
   const bool color = ::isatty(STDOUT_FILENO) != 0;
   fmt::print("\n{}", metrics::render_summary(report, {color}));
-  const auto verdicts = metrics::default_slo_verdicts(report);
+  const auto verdicts = metrics::evaluate_slos(report);
 
-  int code = exit_code::ok;
   if (!command.output.empty()) {
     if (auto ec = write_file_atomically(command.output, metrics::to_json(report))) {
       std::cerr << "relayload-cli: error: cannot write " << command.output << ": " << ec.message()
@@ -152,12 +169,79 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
       fmt::print("[load-test] Results written to {}\n", command.output);
     }
   }
-  if (relay) relay->stop();
-  if (code == exit_code::ok && command.fail_on_slo && metrics::any_failed(verdicts)) {
+  if (const int written = write_report_exports(report, command.exports); code == exit_code::ok) {
+    code = written;
+  }
+  const bool judged = command.fail_on_slo || !command.slos.empty();
+  if (code == exit_code::ok && judged && metrics::any_failed(verdicts)) {
     code = exit_code::slo_breach;
   }
-  fmt::print("{}\n", report.partial ? "✗ Partial run (interrupted or target lost)" : "✓ Done");
+  for (const auto& k : report.ranks) {
+    if (!k.ok) fmt::print("✗ rank {} of {} ({}) failed: {}\n", k.rank, k.shard_count, k.host, k.error);
+  }
+  const bool rank_failed = std::any_of(report.ranks.begin(), report.ranks.end(),
+                                       [](const metrics::rank_info& k) { return !k.ok; });
+  fmt::print("{}\n", !report.partial ? "✓ Done"
+                      : rank_failed  ? "✗ Partial run (a rank failed)"
+                                     : "✗ Partial run (interrupted or target lost)");
   return code;
+}
+
+int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry) {
+  scenario::run_options options = command.run;
+  const scenario::scenario_info& info = *registry.find(options.scenario);
+  if (started_by_mpirun()) return run_distributed(command, registry);
+  signal_watch signals;  // before any thread starts
+
+  std::unique_ptr<relay::embedded_relay> relay;
+  if (options.target.empty()) {
+    try {
+      relay::embedded_relay_options ro;
+      if (!options.token_hmac_secret.empty()) {
+        // The generated tokens must be accepted: the embedded relay verifies them with the
+        // same secret and, as a relay that issues tokens would, refuses tokenless connects.
+        ro.config.token_hmac_secret_key = options.token_hmac_secret;
+        ro.config.allow_anonymous_connect_without_token = false;
+      }
+      relay = std::make_unique<relay::embedded_relay>(std::move(ro));
+      relay->start();
+    } catch (const std::exception& e) {
+      std::cerr << "relayload-cli: error: cannot start the embedded relay: " << e.what() << "\n";
+      return exit_code::usage;
+    }
+    options.target = relay->url();
+    fmt::print("[relayload] no --target given: started the embedded relay at {}\n", options.target);
+  }
+
+  // Pre-flight limits apply to this process's slice (--shard).
+  const std::uint64_t units = pacing::shard{options.shard_index, options.shard_count}.size_of(
+      options.unit_count(info.uses_pairs));
+  net::preflight_request pre;
+  pre.client_sockets = info.uses_pairs || options.storm_pairs ? units * 2 : units;
+  pre.server_sockets = relay ? pre.client_sockets : 0;
+  pre.source_addresses = options.source_ips.empty() ? 1 : options.source_ips.size();
+  const auto pf = net::run_preflight(pre);
+  for (const auto& a : pf.actions) fmt::print("[relayload] pre-flight: {}\n", a);
+  if (!pf.ok()) {
+    std::cerr << "relayload-cli: pre-flight failed; this run cannot hold what it asks for:\n";
+    for (const auto& p : pf.problems) std::cerr << "  - " << p << "\n";
+    return exit_code::preflight;
+  }
+
+  if (options.scenario == "reconnect-storm" && relay && command.storm_trigger != "client") {
+    options.storm_trigger = [r = relay.get()] { r->disconnect_all(); };
+  }
+  scenario::runner runner(info, options);
+  print_configuration(options, info, command.output, runner.shard_count());
+  metrics::report report = drive(runner, signals, command.progress);
+  if (report.scenario.empty()) report.scenario = info.name;
+  if (report.target.empty()) report.target = options.target;
+
+  judge_shard(report);
+  if (relay) relay->stop();
+  const int code =
+      write_shard_file(command.output_dir, report, options.shard_index, options.shard_count);
+  return conclude_run(report, command, code);
 }
 
 }  // namespace relayload::cli

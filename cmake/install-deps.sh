@@ -9,6 +9,8 @@ packages=(
   libwebsocketpp-dev libasio-dev libssl-dev ca-certificates
   catch2 libfmt-dev rapidjson-dev libsodium-dev libcli11-dev libbenchmark-dev
   nodejs npm
+  chromium  # the browser test of the HTML report (ctest -L browser)
+  openmpi-bin libopenmpi-dev  # distributed runs under mpirun (ctest -L mpi)
 )
 
 missing=()

@@ -145,6 +145,23 @@ class centrifuge_client::impl final : public transport_handler,
     }
   }
 
+  void drop() noexcept {
+    if (detached_ || state_ != client_state::connected) return;
+    // Events never run inside the public call: lose the connection from the event loop.
+    asio::post(ctx_.io(), [weak = weak_from_this(), s = session_] {
+      const auto self = weak.lock();
+      if (!self || self->detached_ || self->session_ != s ||
+          self->state_ != client_state::connected) {
+        return;
+      }
+      guard g(self.get());
+      client_error e;
+      e.error = make_error_code(errc::cancelled);
+      e.at = self->ctx_.now();
+      self->lose_connection(e, "dropped by the client", true, false, e.at);
+    });
+  }
+
   void subscribe(std::string_view channel, subscription_callbacks cbs, call_handler done,
                  subscribe_options o) {
     if (detached_) return;
@@ -260,6 +277,7 @@ class centrifuge_client::impl final : public transport_handler,
   time_point now() const noexcept { return ctx_.now(); }
 
   client_callbacks callbacks_;
+  void set_connection_index(std::uint64_t index) noexcept { connection_index_ = index; }
 
  private:
   enum class sub_state : std::uint8_t { subscribing, subscribed, removed };
@@ -332,6 +350,12 @@ class centrifuge_client::impl final : public transport_handler,
     wire::connect_request req;
     req.name = opts_->name;
     req.version = opts_->version;
+    if (opts_->token_provider) {
+      token_ = opts_->token_provider(connection_index_);
+      req.token = token_;
+    } else {
+      req.token = opts_->token;
+    }
     wire::append_command(f, c.id, req);
     calls_.push_back(std::move(c));
     for (auto& s : subs_) {
@@ -400,6 +424,9 @@ class centrifuge_client::impl final : public transport_handler,
       reconnect = on_close_code(info.remote_code) == reconnect_decision::reconnect;
     } else if (info.error) {
       e.error = info.error;
+    } else if (info.local_code == net::close_code::message_too_big) {
+      // We refused a frame above max_frame_size (and closed with 1009): say so.
+      e.error = make_error_code(errc::frame_too_large);
     } else {
       e.error = make_error_code(errc::disconnected);
       e.close_code = info.remote_code == net::close_code::no_status ? info.remote_code : 0;
@@ -1155,6 +1182,8 @@ class centrifuge_client::impl final : public transport_handler,
   std::uint32_t depth_ = 0;
   std::uint64_t session_ = 0;  // bumped whenever the connection is lost or closed
   std::uint64_t attempts_total_ = 0;
+  std::uint64_t connection_index_ = 0;  // passed to client_options::token_provider
+  std::string token_;                   // the provider's token for the current attempt
   backoff backoff_;
   time_point wake_at_ = never;
   time_point give_up_at_ = never;
@@ -1189,6 +1218,10 @@ centrifuge_client::~centrifuge_client() {
 
 client_callbacks& centrifuge_client::callbacks() noexcept { return impl_->callbacks_; }
 
+void centrifuge_client::set_connection_index(std::uint64_t index) noexcept {
+  impl_->set_connection_index(index);
+}
+
 std::error_code centrifuge_client::connect(clock::time_point intended,
                                            std::optional<asio::ip::address> source) {
   return impl_->connect(intended, source);
@@ -1198,6 +1231,7 @@ std::error_code centrifuge_client::connect() { return impl_->connect(impl_->now(
 
 void centrifuge_client::close() noexcept { impl_->close(false); }
 void centrifuge_client::abort() noexcept { impl_->close(true); }
+void centrifuge_client::drop() noexcept { impl_->drop(); }
 
 void centrifuge_client::subscribe(std::string_view channel, subscription_callbacks callbacks,
                                   call_handler done, subscribe_options options) {

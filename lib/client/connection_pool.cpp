@@ -209,6 +209,7 @@ class connection_pool::impl final : public timer_target, public std::enable_shar
     const std::size_t i = conns_.size();
     conns_.emplace_back(ctx_, client_options_, mix(options_.seed, e.index), e.index);
     conn& c = conns_.back();
+    c.client.set_connection_index(e.index);
     auto& cb = c.client.callbacks();
     // Each callback captures 16 bytes, so std::function keeps it inline (no allocation).
     cb.on_outcome = [this, i](const connect_outcome& o) { on_outcome(i, o); };

@@ -73,6 +73,15 @@ result<void> report::merge(const report& other) {
   if (scenario != other.scenario || target != other.target || config != other.config) {
     return unexpected(errc::invalid_argument);
   }
+  // Ranks: both unsharded, or disjoint ranks of the same shard count.
+  if (ranks.empty() != other.ranks.empty()) return unexpected(errc::invalid_argument);
+  for (const rank_info& theirs : other.ranks) {
+    for (const rank_info& mine : ranks) {
+      if (mine.shard_count != theirs.shard_count || mine.rank == theirs.rank) {
+        return unexpected(errc::invalid_argument);
+      }
+    }
+  }
   // Work on a copy so that any refusal leaves *this unchanged.
   report m = *this;
   const auto merge_histogram = [](histogram& a, const histogram& b) { return a.merge(b); };
@@ -169,6 +178,12 @@ result<void> report::merge(const report& other) {
   m.errors.merge(other.errors);
   m.partial = m.partial || other.partial;
   m.parts = add(m.parts, other.parts);
+  m.ranks.insert(m.ranks.end(), other.ranks.begin(), other.ranks.end());
+  std::sort(m.ranks.begin(), m.ranks.end(),
+            [](const rank_info& a, const rank_info& b) { return a.rank < b.rank; });
+  for (const slo_objective& o : other.slos) {
+    if (std::find(m.slos.begin(), m.slos.end(), o) == m.slos.end()) m.slos.push_back(o);
+  }
   *this = std::move(m);
   return {};
 }
@@ -181,7 +196,7 @@ bool operator==(const report& a, const report& b) {
          a.handshake == b.handshake && a.messages == b.messages && a.recovery == b.recovery &&
          a.steady_messaging == b.steady_messaging && a.histograms == b.histograms &&
          a.counters == b.counters && a.errors == b.errors && a.series == b.series &&
-         a.partial == b.partial && a.parts == b.parts;
+         a.partial == b.partial && a.parts == b.parts && a.ranks == b.ranks && a.slos == b.slos;
 }
 
 }  // namespace relayload::metrics

@@ -1,6 +1,7 @@
 // to_json(report): renders only; every figure comes from the report's data or from the
 // arithmetic in report.cpp / latency_stats.cpp.
 #include "relayload/metrics/report_json.hpp"
+#include "relayload/metrics/storm_summary.hpp"
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -17,6 +18,7 @@
 #include "metrics/iso_time_impl.hpp"
 #include "relayload/metrics/latency_stats.hpp"
 #include "relayload/metrics/latency_summary.hpp"
+#include "relayload/metrics/slo.hpp"
 
 namespace relayload::metrics {
 
@@ -277,6 +279,39 @@ void write_results(json_out& o, const report& r) {
     o.end_object();
   }
 
+  if (const auto st = storm_summary::of(r)) {
+    // Derived from counters and the recovery histogram (not read back by the parser).
+    const auto ms = [&o](const std::optional<std::chrono::nanoseconds>& t) {
+      if (t) o.duration_ms(*t);
+      else o.null();
+    };
+    o.key("reconnectStorm").begin_object();
+    o.key("held").u64(st->held);
+    o.key("back").u64(st->back);
+    o.key("neverRecovered").u64(st->never_recovered);
+    o.key("timeTo50PctMs");
+    ms(st->time_to_50);
+    o.key("timeTo95PctMs");
+    ms(st->time_to_95);
+    o.key("timeTo100PctMs");
+    ms(st->time_to_100);
+    o.key("recoveredStreams").u64(st->recovered_streams);
+    o.key("recoveryFailed").u64(st->recovery_failed);
+    if (st->pairs) {
+      o.key("messages").begin_object();
+      o.key("published").u64(st->published);
+      o.key("publishedDuringOutage").u64(st->published_during_outage);
+      o.key("publishFailed").u64(st->publish_failed);
+      o.key("received").u64(st->received);
+      o.key("receivedByRecovery").u64(st->received_by_recovery);
+      o.key("receivedLive").u64(st->received_live);
+      o.key("lost").u64(st->lost);
+      o.key("duplicates").u64(st->duplicates);
+      o.end_object();
+    }
+    o.end_object();
+  }
+
   if (r.connect_time) {
     o.key("connectTimeDetail");
     write_latency_summary(o, *r.connect_time);
@@ -337,6 +372,37 @@ std::string to_json(const report& r) {
   o.key("partial").boolean(r.partial);
   o.key("parts").u64(r.parts);
   o.key("startTime").string(detail::format_iso(r.start_time));
+  if (!r.ranks.empty()) {
+    o.key("ranks").begin_array();
+    for (const rank_info& k : r.ranks) {
+      o.begin_object();
+      o.key("rank").u64(k.rank);
+      o.key("shardCount").u64(k.shard_count);
+      o.key("host").string(k.host);
+      o.key("ok").boolean(k.ok);
+      o.key("error");
+      if (k.error.empty()) o.null();
+      else o.string(k.error);
+      o.end_object();
+    }
+    o.end_array();
+  }
+  // SLO verdicts, recomputed from the data on every write (parse_report reads back only
+  // the expressions); absent when the report carries no objectives.
+  if (!r.slos.empty()) {
+    o.key("slo").begin_array();
+    for (const slo_verdict& v : evaluate_slos(r)) {
+      o.begin_object();
+      o.key("expression").string(v.expression);
+      o.key("actual").string(v.actual);
+      o.key("value");
+      if (v.value) o.number(*v.value);
+      else o.null();
+      o.key("pass").boolean(v.pass);
+      o.end_object();
+    }
+    o.end_array();
+  }
   o.end_object();
   return o.take();
 }

@@ -14,6 +14,7 @@
 #include "metrics/iso_time_impl.hpp"
 #include "relayload/error.hpp"
 #include "relayload/metrics/report_json.hpp"
+#include "relayload/metrics/slo.hpp"
 
 namespace relayload::metrics {
 
@@ -57,10 +58,11 @@ class report_parser {
       return false;
     }
     if (r.parts == 0) return fail("parts", "must be at least 1");
+    if (member(doc, "ranks") != nullptr && !parse_ranks(doc, r.ranks)) return false;
     const json* config = object(doc, "config", "");
     if (config == nullptr || !parse_config(*config, r.config)) return false;
     const json* results = object(doc, "results", "");
-    return results != nullptr && parse_results(*results, r);
+    return results != nullptr && parse_results(*results, r) && parse_slos(doc, r);
   }
 
  private:
@@ -126,6 +128,37 @@ class report_parser {
     out.assign(v->GetString(), v->GetStringLength());
     return true;
   }
+  // "ranks" (optional): [{rank, shardCount, host, ok, error}], distinct ranks of one count.
+  bool parse_ranks(const json& doc, std::vector<rank_info>& out) {
+    const json* a = array(doc, "ranks", "");
+    if (a == nullptr) return false;
+    for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
+      const std::string ep = "ranks[" + std::to_string(i) + "]";
+      const json& e = (*a)[i];
+      if (!e.IsObject()) return fail(ep, "expected an object");
+      std::uint64_t rank = 0, count = 0;
+      rank_info k;
+      if (!get_u64(e, "rank", ep, rank) || !get_u64(e, "shardCount", ep, count) ||
+          !get_string(e, "host", ep, k.host) || !get_bool(e, "ok", ep, k.ok)) {
+        return false;
+      }
+      if (count == 0 || count > std::numeric_limits<std::uint32_t>::max() || rank >= count) {
+        return fail(ep, "rank must be below shardCount, and shardCount at least 1");
+      }
+      const json* err = required(e, "error", ep);
+      if (err == nullptr) return false;
+      if (err->IsString()) k.error.assign(err->GetString(), err->GetStringLength());
+      else if (!err->IsNull()) return fail(join(ep, "error"), "expected a string or null");
+      k.rank = static_cast<std::uint32_t>(rank);
+      k.shard_count = static_cast<std::uint32_t>(count);
+      if (!out.empty() && (k.shard_count != out.back().shard_count || k.rank <= out.back().rank)) {
+        return fail(ep, "ranks must share one shardCount and be listed once, in rank order");
+      }
+      out.push_back(std::move(k));
+    }
+    return true;
+  }
+
   bool get_time(const json& obj, const char* key, const std::string& path, report_time& out) {
     std::string s;
     if (!get_string(obj, key, path, s)) return false;
@@ -430,6 +463,25 @@ class report_parser {
       }
     }
     out = std::move(s);
+    return true;
+  }
+
+  // "slo": optional (older documents have none); only the expressions are read, the
+  // verdicts are recomputed from the data.
+  bool parse_slos(const json& doc, report& r) {
+    const json* slo = member(doc, "slo");
+    if (slo == nullptr) return true;
+    if (!slo->IsArray()) return fail("slo", "expected an array");
+    for (rapidjson::SizeType i = 0; i < slo->Size(); ++i) {
+      const std::string path = "slo[" + std::to_string(i) + "]";
+      if (!(*slo)[i].IsObject()) return fail(path, "expected an object");
+      std::string text;
+      if (!get_string((*slo)[i], "expression", path, text)) return false;
+      std::string why;
+      auto objective = parse_slo(text, &why);
+      if (!objective) return fail(join(path, "expression"), why);
+      r.slos.push_back(std::move(*objective));
+    }
     return true;
   }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "relayload/metrics/latency_stats.hpp"
+#include "relayload/metrics/slo.hpp"
+#include "relayload/metrics/storm_summary.hpp"
 
 namespace relayload::metrics {
 
@@ -42,9 +44,29 @@ std::string latency_line(const histogram& h, const painter& paint, std::int64_t 
                      h.count());
 }
 
+// The verdict of objective `expression` when the report carries objectives: std::nullopt
+// when it carries none (the original's fixed lines apply), an empty verdict list when the
+// objective is not among them (the line is left out).
+std::optional<std::vector<slo_verdict>> carried_verdict(const report& r,
+                                                        std::string_view expression) {
+  if (r.slos.empty()) return std::nullopt;
+  for (const slo_objective& o : r.slos) {
+    if (o.expression == expression) return evaluate_slos(r, {o});
+  }
+  return std::vector<slo_verdict>{};
+}
+
 // The original's message SLO: p99 ≤ 400 ms. No data is a failure, and says so.
-std::string p99_slo_line(const histogram& h, const painter& paint) {
+std::string p99_slo_line(const report& r, const histogram& h, const painter& paint) {
   constexpr std::int64_t target = 400;
+  if (const auto carried = carried_verdict(r, "messages.latency.p99<=400ms")) {
+    if (carried->empty()) return "";
+    const slo_verdict& v = carried->front();
+    const std::string actual = v.value ? "actual " + v.actual : "no successful samples";
+    return fmt::format("  SLO P99:     {} (target ≤ {}ms, {})\n",
+                       v.pass ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
+                       target, actual);
+  }
   const auto s = latency_stats::from(h);
   if (!s) {
     return fmt::format("  SLO P99:     {} (target ≤ {}ms, no successful samples)\n",
@@ -113,7 +135,7 @@ std::string render_summary(const report& r, const text_options& options) {
                        paint(by_floor(m.delivery_rate(), 99.9, 99), pct(m.delivery_rate())));
     if (m.failed > 0) out += fmt::format("  Failed:      {}\n", m.failed);
     out += "  Latency:     " + latency_line(m.latency, paint, 400) + "\n";
-    out += p99_slo_line(m.latency, paint);
+    out += p99_slo_line(r, m.latency, paint);
   }
   if (r.recovery) {
     const auto& v = *r.recovery;
@@ -122,10 +144,36 @@ std::string render_summary(const report& r, const text_options& options) {
                        paint(by_floor(v.delivery_rate(), 100, 99), pct(v.delivery_rate())));
     if (v.failed > 0) out += fmt::format("  Failed:      {}\n", v.failed);
     if (v.latency.count() > 0) out += "  Latency:     " + latency_line(v.latency, paint) + "\n";
-    const bool ok = v.attempted > 0 && v.received == v.attempted;
-    out += fmt::format("  SLO:         {} (target 100%, actual {})\n",
-                       ok ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
-                       pct(v.delivery_rate()));
+    const auto carried = carried_verdict(r, "recovery.deliveryRate>=100");
+    if (!carried || !carried->empty()) {
+      const bool ok = carried ? carried->front().pass
+                              : v.attempted > 0 && v.received == v.attempted;
+      out += fmt::format("  SLO:         {} (target 100%, actual {})\n",
+                         ok ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
+                         pct(v.delivery_rate()));
+    }
+  }
+  if (const auto st = storm_summary::of(r)) {
+    const auto at = [](const std::optional<std::chrono::nanoseconds>& t) {
+      return t ? fmt::format("{:.0f}ms", static_cast<double>(t->count()) / 1e6)
+               : std::string("never");
+    };
+    out += "\nReconnect Storm\n";
+    out += fmt::format("  Back:        {}/{} ({} never recovered)\n", st->back, st->held,
+                       st->never_recovered);
+    out += fmt::format("  Back at:     50% {} · 95% {} · 100% {}\n", at(st->time_to_50),
+                       at(st->time_to_95), at(st->time_to_100));
+    if (st->recovery_failed > 0) {
+      out += fmt::format("  Recovery:    {} streams could not be recovered (history lost)\n",
+                         st->recovery_failed);
+    }
+    if (st->pairs) {
+      out += fmt::format("  Messages:    {} published ({} during the outage), {} received "
+                         "({} by recovery), {} lost\n",
+                         st->published, st->published_during_outage, st->received,
+                         st->received_by_recovery,
+                         paint(st->lost == 0 ? tone::green : tone::red, std::to_string(st->lost)));
+    }
   }
   if (r.steady_messaging) {
     const auto& s = *r.steady_messaging;
@@ -139,7 +187,7 @@ std::string render_summary(const report& r, const text_options& options) {
                          paint(by_floor(m.delivery_rate(), 99.9, 99), pct(m.delivery_rate())));
       if (s.disconnects > 0) out += fmt::format("  Disconnects: {} during test\n", s.disconnects);
       out += "  Latency:     " + latency_line(m.latency, paint, 400) + "\n";
-      out += p99_slo_line(m.latency, paint);
+      out += p99_slo_line(r, m.latency, paint);
     }
     const auto points = latency_over_time(s.latency_over_time);
     if (points.size() >= 2) {
@@ -147,6 +195,14 @@ std::string render_summary(const report& r, const text_options& options) {
       out += fmt::format("  Trend:       P99 {:.0f}ms → {} (first → last)\n", first,
                          paint(last <= 1.2 * first ? tone::green : tone::yellow,
                                fmt::format("{:.0f}ms", last)));
+    }
+  }
+  if (!r.slos.empty()) {
+    out += "\nService-level objectives\n";
+    for (const slo_verdict& v : evaluate_slos(r)) {
+      out += fmt::format("  {}  {} (actual {})\n",
+                         v.pass ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
+                         v.expression, v.actual);
     }
   }
   if (!r.errors.empty()) {

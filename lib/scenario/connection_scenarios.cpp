@@ -22,6 +22,7 @@ class connection_shard final : public scenario_shard {
     po.client.url = ctx.target;
     po.client.call_timeout = ctx.options.command_timeout;
     po.client.give_up_after = ctx.options.connect_timeout;
+    apply_token_options(ctx.options, po.client);
     po.source_addresses = source_addresses(ctx.options);
     po.seed = ctx.seed;
     pool_.emplace(ctx.client, std::move(po));

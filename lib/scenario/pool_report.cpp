@@ -1,5 +1,7 @@
 #include "scenario/pool_report_impl.hpp"
 
+#include "relayload/auth/token_provider.hpp"
+
 namespace relayload::scenario {
 
 void fill_from_pool(metrics::report& r, const client::pool_snapshot& s) {
@@ -51,6 +53,17 @@ std::vector<asio::ip::address> source_addresses(const run_options& o) {
     if (!ec) out.push_back(a);
   }
   return out;
+}
+
+void apply_token_options(const run_options& o, client::client_options& c) {
+  c.token = o.token;
+  if (!o.token_hmac_secret.empty()) {
+    auth::token_provider_options t;
+    t.secret = o.token_hmac_secret;
+    if (!o.token_user.empty()) t.user = o.token_user;
+    t.ttl = o.token_ttl;
+    c.token_provider = auth::hs256_token_provider(std::move(t));
+  }
 }
 
 }  // namespace relayload::scenario

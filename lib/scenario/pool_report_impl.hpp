@@ -5,6 +5,7 @@
 #include <asio/ip/address.hpp>
 #include <vector>
 
+#include "relayload/client/client_options.hpp"
 #include "relayload/client/pool_snapshot.hpp"
 #include "relayload/metrics/report.hpp"
 #include "relayload/scenario/run_options.hpp"
@@ -17,5 +18,9 @@ void fill_from_pool(metrics::report& r, const client::pool_snapshot& s);
 
 /// run_options::source_ips as addresses (they were validated before).
 std::vector<asio::ip::address> source_addresses(const run_options& o);
+
+/// The connect token of run_options (a fixed --token, or an HS256 provider from
+/// --token-hmac-secret/--user/--token-ttl) into the clients' options.
+void apply_token_options(const run_options& o, client::client_options& c);
 
 }  // namespace relayload::scenario

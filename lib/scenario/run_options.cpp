@@ -51,6 +51,30 @@ void check_target(std::vector<std::string>& out, const std::string& target) {
   }
 }
 
+void check_shard(std::vector<std::string>& out, const run_options& o) {
+  if (o.shard_count == 0 || o.shard_count > max_shard_count) {
+    out.push_back("--shard: the count N must be 1 to " + std::to_string(max_shard_count));
+  } else if (o.shard_index >= o.shard_count) {
+    out.push_back("--shard: the index I must be below the count N (got " +
+                  std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count) +
+                  "; shards are numbered 0 to N-1)");
+  }
+  if (o.start_at) {
+    using namespace std::chrono;
+    const auto now = time_point_cast<milliseconds>(system_clock::now());
+    const auto at = *o.start_at;
+    if (at < now - start_at_max_past) {
+      out.push_back("--start-at: " + std::to_string(at.time_since_epoch().count()) +
+                    " (unix ms) is " + std::to_string(duration_cast<seconds>(now - at).count()) +
+                    " s in the past; give a time ahead of now");
+    } else if (at > now + start_at_max_ahead) {
+      out.push_back("--start-at: " + std::to_string(at.time_since_epoch().count()) +
+                    " (unix ms) is more than 24 hours ahead (is it in seconds or microseconds?"
+                    " it must be unix milliseconds)");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> run_options::validate() const {
@@ -70,7 +94,13 @@ std::vector<std::string> run_options::validate() const {
   check_span(out, "--message-timeout", message_timeout, false);
   check_span(out, "--otp-delay", otp_entry_delay, true);
   check_span(out, "--handshake-timeout", handshake_timeout, false);
+  check_span(out, "--storm-after", storm_after, true);
+  check_span(out, "--storm-outage", storm_outage, true);
+  if (storm_pairs && scenario != "reconnect-storm") {
+    out.push_back("storm pairs apply only to --scenario=reconnect-storm");
+  }
   if (threads > 1024) out.push_back("--threads must be at most 1024");
+  check_shard(out, *this);
   for (const auto& ip : source_ips) {
     std::error_code ec;
     asio::ip::make_address(ip, ec);
@@ -79,6 +109,13 @@ std::vector<std::string> run_options::validate() const {
   if (insecure && !ca_file.empty()) {
     out.push_back("--insecure and --ca-file contradict each other: give one");
   }
+  if (!token.empty() && !token_hmac_secret.empty()) {
+    out.push_back("--token and --token-hmac-secret contradict each other: give one");
+  }
+  if (!token_user.empty() && token_hmac_secret.empty()) {
+    out.push_back("--user needs --token-hmac-secret (it names the sub of generated tokens)");
+  }
+  if (token_ttl.count() <= 0) out.push_back("--token-ttl must be at least 1 second");
   return out;
 }
 

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include "relayload/error.hpp"
 #include "scenario/report_config_impl.hpp"
 
@@ -40,8 +42,9 @@ class runner::impl {
       : info_(info), options_(std::move(options)) {
     unsigned n = options_.threads;
     if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
-    // Never more shards than units: an empty shard would only add a thread.
-    const std::uint64_t units = options_.unit_count(info_.uses_pairs);
+    // Never more shards than units: an empty shard would only add a thread. With --shard,
+    // the units are this process's slice.
+    const std::uint64_t units = process_shard().size_of(options_.unit_count(info_.uses_pairs));
     if (units > 0 && n > units) n = static_cast<unsigned>(units);
     shard_count_ = n;
     if (options_.seed == 0) options_.seed = std::random_device{}() | 1ULL << 32;
@@ -62,13 +65,13 @@ class runner::impl {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       cv_.wait(lock, [&] { return built_ == shard_count_; });
-      t0_ = clock::now() + start_lead;
-      start_wall_ = std::chrono::time_point_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now() + start_lead);
-      released_ = true;
     }
-    cv_.notify_all();
-    coordinator_ = std::thread([this] { coordinate(); });
+    // The coordinator releases the shards (after waiting for --start-at, if any), so that
+    // the caller can watch for signals meanwhile.
+    coordinator_ = std::thread([this] {
+      release();
+      coordinate();
+    });
     return future;
   }
 
@@ -99,6 +102,7 @@ class runner::impl {
   void stop() noexcept {
     if (stopping_.exchange(true)) return;
     std::lock_guard<std::mutex> lock(mutex_);
+    cv_.notify_all();  // ends a wait for --start-at (under the mutex: no lost wake-up)
     for (auto& s : slots_) {
       if (!s->io) continue;
       asio::post(*s->io, [sp = s.get()] {
@@ -138,8 +142,11 @@ class runner::impl {
     client_options.ws.ca_file = options_.ca_file;
     client_options.ws.insecure = options_.insecure;
     client::client_context client(io, client_options);
-    shard_context ctx{io, client, pacing::shard{index, shard_count_}, options_, url_, {},
-                      shard_seed(options_.seed, index), {}};
+    // Thread `index` of this process's shard: one shard of the whole run, so schedules,
+    // unit indices and seeds are distinct across every thread of every process.
+    const pacing::shard part = process_shard().sub(index, shard_count_);
+    shard_context ctx{io, client, part, options_, url_, {}, shard_seed(options_.seed, part.index),
+                      {}};
     ctx.done = [this, &s] { mark_done(s); };
 
     std::unique_ptr<scenario_shard> shard;
@@ -208,6 +215,33 @@ class runner::impl {
 
   bool all_done_locked() const { return done_count_ == shard_count_; }
 
+  pacing::shard process_shard() const noexcept {
+    return pacing::shard{options_.shard_index, options_.shard_count};
+  }
+
+  // Fixes t0 (at --start-at when it lies ahead, else just ahead of now), waits until just
+  // before it, unless stop() or abort() comes first, and releases the shards.
+  void release() {
+    using namespace std::chrono;
+    std::unique_lock<std::mutex> lock(mutex_);
+    const auto wall_now = system_clock::now();
+    const auto now = clock::now();
+    nanoseconds ahead = start_lead;
+    if (options_.start_at) {
+      ahead = std::max(ahead, duration_cast<nanoseconds>(*options_.start_at - wall_now));
+    }
+    t0_ = now + ahead;
+    start_wall_ = time_point_cast<milliseconds>(wall_now + ahead);
+    if (cv_.wait_until(lock, t0_ - start_lead, [&] { return aborted_ || stopping_.load(); })) {
+      // Stopped while waiting: the shards start (and stop) now, not at the planned t0.
+      t0_ = clock::now();
+      start_wall_ = time_point_cast<milliseconds>(system_clock::now());
+    }
+    released_ = true;
+    lock.unlock();
+    cv_.notify_all();
+  }
+
   void coordinate() {
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -266,6 +300,15 @@ class runner::impl {
     r.start_time = start_wall_;
     r.end_time = std::chrono::time_point_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now());
+    if (options_.shard_count > 1) {
+      // The report names its shard, so that merging tells the parts of one run apart.
+      metrics::rank_info k;
+      k.rank = options_.shard_index;
+      k.shard_count = options_.shard_count;
+      char host[256] = {};
+      if (::gethostname(host, sizeof host - 1) == 0) k.host = host;
+      r.ranks.push_back(std::move(k));
+    }
     return r;
   }
 
@@ -292,6 +335,7 @@ class runner::impl {
         if (!ok) merged.errors.add(ok.error());  // never silently: the mismatch is counted
       }
     }
+    if (!first) merged.ranks = base_report(false).ranks;
     return merged;
   }
 

@@ -169,6 +169,7 @@ class session_shard final : public scenario_shard {
     auto c = std::make_shared<client::client_options>(client::client_options::mwp());
     c->url = ctx.target;
     c->give_up_after = ctx.options.connect_timeout;
+    apply_token_options(ctx.options, *c);
     auto t = std::make_shared<session::transport_options>();
     t->client = std::move(c);
     t->source_addresses = source_addresses(ctx.options);

@@ -80,6 +80,9 @@ class centrifuge_client {
 
   client_callbacks& callbacks() noexcept;
 
+  /// The index passed to client_options::token_provider (default 0). Set it before connect().
+  void set_connection_index(std::uint64_t index) noexcept;
+
   /// Starts the initial connect; its outcome arrives as exactly one
   /// client_callbacks::on_outcome. `intended` is when the schedule wanted this connection to
   /// start (connect time is measured from it); `source` is the local address to connect from.
@@ -98,6 +101,11 @@ class centrifuge_client {
   /// Like close() but drops the TCP connection without a close handshake; on_stopped(aborted)
   /// follows promptly.
   void abort() noexcept;
+  /// Loses an established connection on purpose, as a network failure would (for fault
+  /// tests against a remote relay): the WebSocket is closed, on_disconnected follows with
+  /// cause errc::cancelled ("cancelled"), and the client reconnects with backoff and
+  /// resubscribes with recovery. No effect unless connected.
+  void drop() noexcept;
 
   /// Subscribes to `channel` (kept across reconnects, resubscribed with recovery). `done`
   /// reports the first subscribe command's fate: success, errc::server_error (permanent

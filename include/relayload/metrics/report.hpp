@@ -19,6 +19,7 @@
 #include "relayload/metrics/counter_set.hpp"
 #include "relayload/metrics/error_tally.hpp"
 #include "relayload/metrics/histogram.hpp"
+#include "relayload/metrics/slo_objective.hpp"
 #include "relayload/metrics/time_series.hpp"
 #include "relayload/result.hpp"
 
@@ -148,6 +149,23 @@ struct steady_messaging_section {
   }
 };
 
+/// One process of a distributed run: an MPI rank, or one `--shard=I/N` run. A merged report
+/// lists every rank, so a rank that failed (could not reach the relay, could not start) is
+/// named rather than silently missing.
+struct rank_info {
+  std::uint32_t rank = 0;         ///< the shard index I
+  std::uint32_t shard_count = 1;  ///< N: how many ranks the run has
+  std::string host;               ///< where the rank ran (may be empty when unknown)
+  bool ok = true;                 ///< false when the rank's part did not run or reached nothing
+  std::string error;              ///< why not ok; empty when ok
+
+  friend bool operator==(const rank_info& a, const rank_info& b) {
+    return a.rank == b.rank && a.shard_count == b.shard_count && a.host == b.host &&
+           a.ok == b.ok && a.error == b.error;
+  }
+  friend bool operator!=(const rank_info& a, const rank_info& b) { return !(a == b); }
+};
+
 /// The whole result document.
 struct report {
   std::string scenario;      ///< scenario name as given ("steady-state")
@@ -178,6 +196,12 @@ struct report {
   bool partial = false;
   /// How many shard reports were merged into this one.
   std::uint64_t parts = 1;
+  /// The ranks (processes) of a distributed run this report covers, in rank order; empty
+  /// for a run that was not sharded across processes.
+  std::vector<rank_info> ranks;
+  /// The service-level objectives this report is judged by (see slo.hpp); the verdicts are
+  /// computed from the data, never stored. Merging keeps every objective of either side.
+  std::vector<slo_objective> slos;
 
   /// attempted / total time, per second; 0 when no time elapsed.
   double connections_per_sec() const noexcept;
@@ -193,9 +217,11 @@ struct report {
   /// Merges another shard's report of the same run into this one: counts and histograms
   /// add exactly, durations and the end time take the maximum, the start time the minimum
   /// (a start time at the epoch counts as unknown and is not taken).
-  /// Refused with errc::invalid_argument when scenario, target, config or the set of
-  /// sections differ, and errc::layout_mismatch when histogram or series layouts differ;
-  /// on error this report is unchanged.
+  /// Ranks are joined in rank order. Refused with errc::invalid_argument when scenario,
+  /// target, config or the set of sections differ, or when the ranks do not fit together
+  /// (a sharded and an unsharded report, different shard counts, the same rank twice), and
+  /// errc::layout_mismatch when histogram or series layouts differ; on error this report is
+  /// unchanged.
   result<void> merge(const report& other);
 
   friend bool operator==(const report& a, const report& b);

@@ -8,7 +8,10 @@
 // latencyHistogram (histogram::encode()), connectTimeDetail / connectTimeHistogram,
 // steadyMessaging.latencyOverTimeSeries, results.histograms, results.counters,
 // results.errors, results.timeSeries, and top-level schemaVersion, partial, parts and
-// startTime.
+// startTime; and top-level slo, [{expression, actual, value, pass}], the verdicts of
+// report::slos when the report carries objectives (only the expressions are read back);
+// and top-level ranks, [{rank, shardCount, host, ok, error}], when the report covers ranks
+// of a distributed run (report::ranks; absent otherwise).
 #pragma once
 
 #include <cstddef>

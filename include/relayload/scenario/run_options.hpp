@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,15 @@ struct run_options {
   std::string ca_file;
   bool insecure = false;
 
+  /// Centrifugo connection token sent by every client (--token); or, with
+  /// token_hmac_secret, an HS256 JWT made per connect attempt with sub = token_user ("{n}"
+  /// → the connection's index in connection-storm/steady-state, 0 in the session-pair
+  /// scenarios), iat = now, exp = now + token_ttl. At most one of the two.
+  std::string token;
+  std::string token_hmac_secret;
+  std::string token_user;  ///< empty: "relayload-{n}"; needs token_hmac_secret
+  std::chrono::seconds token_ttl{3600};
+
   handshake_mode mode = handshake_mode::trusted;
   crypto_kind crypto = crypto_kind::mock;
 
@@ -62,22 +72,55 @@ struct run_options {
   /// Session pairs: give up on a handshake after this long (the original's 60 s).
   std::chrono::milliseconds handshake_timeout{60'000};
 
+  /// reconnect-storm: how long every connection is held after the ramp before the storm;
+  /// with pairs, the least time the receiving side stays away after it (its reconnect
+  /// backoff minimum), so that the other side publishes during its outage.
+  std::chrono::milliseconds storm_after{5'000};
+  std::chrono::milliseconds storm_outage{0};
+  /// reconnect-storm: hold --connection-pairs pairs (a publishing and a receiving
+  /// connection on one session channel) instead of --connections single connections.
+  bool storm_pairs = false;
+  /// reconnect-storm: makes every connection lose its connection at once (e.g. the embedded
+  /// relay's disconnect_all). Called once, by shard 0 on its thread; must return promptly.
+  /// Empty: every shard drops its own connections client-side (centrifuge_client::drop).
+  std::function<void()> storm_trigger;
+
   /// Seed for everything random in the run (backoff jitter, ids); 0 picks one at random.
   std::uint64_t seed = 0;
+
+  /// This process's slice of a run spread over several processes or machines (`--shard=I/N`,
+  /// an MPI rank): shard `shard_index` of `shard_count` runs `units/N` of the connections or
+  /// pairs, plus one of the remainder when I < units mod N, at their places in the global
+  /// schedule, with ids and seeds distinct from every other shard's. {0, 1}: the whole run.
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 1;
+  /// Wall-clock instant at which t0 falls (`--start-at`, unix milliseconds): the shards are
+  /// built, then wait for it, so processes without a common barrier start together (given
+  /// synchronised clocks). Unset: start as soon as the shards are built.
+  std::optional<std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>>
+      start_at;
 
   log_sink log;
 
   /// Every problem at once, each a sentence naming the option ("--connections must be at
   /// least 1"); empty when the options can run. Does not check that the scenario exists
-  /// (the registry does).
+  /// (the registry does). start_at is checked against the system clock: more than
+  /// start_at_max_past ago or more than start_at_max_ahead ahead is refused.
   std::vector<std::string> validate() const;
 
   /// The count of units this run starts: connection_pairs for session-pair scenarios,
   /// connections otherwise.
   std::uint64_t unit_count(bool uses_pairs) const noexcept {
-    return uses_pairs ? connection_pairs : connections;
+    return uses_pairs || storm_pairs ? connection_pairs : connections;
   }
 };
+
+/// The largest --shard count (N), so that N × threads stays far inside 32 bits.
+inline constexpr std::uint32_t max_shard_count = 100'000;
+/// How stale a --start-at may be (a start a little late still starts at once) and how far
+/// ahead it may lie (a typo in the milliseconds should not park a fleet for days).
+inline constexpr std::chrono::seconds start_at_max_past{10};
+inline constexpr std::chrono::hours start_at_max_ahead{24};
 
 const char* to_string(handshake_mode m) noexcept;
 const char* to_string(crypto_kind c) noexcept;
