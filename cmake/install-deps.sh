@@ -11,6 +11,8 @@ packages=(
   nodejs npm
   chromium  # the browser test of the HTML report (ctest -L browser)
   openmpi-bin libopenmpi-dev  # distributed runs under mpirun (ctest -L mpi)
+  clang libclang-rt-14-dev    # the libFuzzer targets (cmake --preset fuzz)
+  iproute2                    # the blackhole test's network namespace (ip netns)
 )
 
 missing=()
