@@ -13,6 +13,7 @@ packages=(
   openmpi-bin libopenmpi-dev  # distributed runs under mpirun (ctest -L mpi)
   clang libclang-rt-14-dev    # the libFuzzer targets (cmake --preset fuzz)
   iproute2                    # the blackhole test's network namespace (ip netns)
+  python3 openssl procps      # test scripts: JSON checks, a self-signed certificate, pgrep
 )
 
 missing=()
