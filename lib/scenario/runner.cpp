@@ -23,6 +23,8 @@ namespace {
 // are stopped. Shards report done only after their connections closed (bounded by their own
 // close timeouts), so what is left are idle timers: the grace only lets stray handlers end.
 constexpr std::chrono::milliseconds drain_grace{300};
+// abort(): how long the shards get to hand over a final snapshot before the report is cut.
+constexpr std::chrono::milliseconds abort_snapshot_wait{250};
 // Delay between releasing the barrier and t0, so that every thread is running when t0 comes.
 constexpr std::chrono::milliseconds start_lead{20};
 
@@ -243,10 +245,15 @@ class runner::impl {
   }
 
   void coordinate() {
+    bool cut_short = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       cv_.wait(lock, [&] { return all_done_locked() || aborted_; });
+      cut_short = !all_done_locked();
     }
+    // Aborted while shards still run: their last snapshots may be old (none at all without a
+    // progress line), so ask each for a fresh one, on its own thread, and wait briefly.
+    if (cut_short) (void)progress(abort_snapshot_wait);
     metrics::report merged;
     {
       std::lock_guard<std::mutex> lock(mutex_);

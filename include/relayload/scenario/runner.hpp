@@ -42,8 +42,9 @@ class runner {
   /// partial unless the shards had already finished.
   void stop() noexcept;
 
-  /// Immediate stop: the event loops end without waiting for graceful closes; the report
-  /// holds the last snapshot of each shard and is marked partial.
+  /// Immediate stop: the event loops end without waiting for graceful closes; each shard
+  /// still running is asked for a final snapshot (up to 250 ms), else its last one is used;
+  /// the report is marked partial.
   void abort() noexcept;
 
   /// The number of shards (threads) actually used.
