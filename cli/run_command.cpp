@@ -155,12 +155,18 @@ int conclude_run(const metrics::report& measured, const parsed_command& command,
   // summary, the JSON and the HTML show the same verdicts.
   metrics::report report = measured;
   report.slos = command.slos.empty() ? metrics::default_slos(report) : command.slos;
+  // The file first: a run being torn down (mpirun sends SIGTERM again, then SIGKILL, after
+  // its ranks were told to stop) must not lose the results while the summary is rendered.
+  std::error_code write_error;
+  if (!command.output.empty()) {
+    write_error = write_file_atomically(command.output, metrics::to_json(report));
+  }
   const bool color = ::isatty(STDOUT_FILENO) != 0;
   fmt::print("\n{}", metrics::render_summary(report, {color}));
   const auto verdicts = metrics::evaluate_slos(report);
 
   if (!command.output.empty()) {
-    if (auto ec = write_file_atomically(command.output, metrics::to_json(report))) {
+    if (const auto ec = write_error) {
       std::cerr << "relayload-cli: error: cannot write " << command.output << ": " << ec.message()
                 << "\n";
       // The summary above still holds the results; the missing file is an error.
