@@ -1,20 +1,43 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages relayload needs to build, test and benchmark.
-# Idempotent: packages already installed are not reinstalled, and apt is not
-# touched at all when everything is present.
+# Installs the Debian 12 packages relayload needs.
+#
+#   bash cmake/install-deps.sh          what building the library and relayload-cli needs
+#   bash cmake/install-deps.sh --mpi    that, plus OpenMPI for distributed runs under mpirun
+#   bash cmake/install-deps.sh --tests  all of that, plus what the whole test suite, the
+#                                       sanitizer and fuzz builds and the micro-benchmarks need
+#
+# Idempotent: packages already installed are not reinstalled, and apt is not touched at all
+# when everything is present.
 set -euo pipefail
 
+usage() { echo "usage: bash cmake/install-deps.sh [--mpi] [--tests]" >&2; }
+with_tests=0
+with_mpi=0
+for arg in "$@"; do
+  case "$arg" in
+    --tests) with_tests=1; with_mpi=1 ;;
+    --mpi) with_mpi=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "install-deps: unknown argument '$arg'" >&2; usage; exit 1 ;;
+  esac
+done
+
 packages=(
-  build-essential cmake pkg-config git
-  libwebsocketpp-dev libasio-dev libssl-dev ca-certificates
-  catch2 libfmt-dev rapidjson-dev libsodium-dev libcli11-dev libbenchmark-dev
-  nodejs npm
-  chromium  # the browser test of the HTML report (ctest -L browser)
-  openmpi-bin libopenmpi-dev  # distributed runs under mpirun (ctest -L mpi)
+  build-essential cmake pkg-config git ca-certificates
+  ccache  # compiler cache shared by every preset and clone (~/.cache/ccache)
+  libwebsocketpp-dev libasio-dev libssl-dev libfmt-dev rapidjson-dev libsodium-dev libcli11-dev
+)
+test_packages=(
+  catch2 libbenchmark-dev
+  nodejs npm                  # interop tests with the real JavaScript clients (npm ci)
+  chromium                    # the browser test of the HTML report (ctest -L browser)
   clang libclang-rt-14-dev    # the libFuzzer targets (cmake --preset fuzz)
   iproute2                    # the blackhole test's network namespace (ip netns)
   python3 openssl procps      # test scripts: JSON checks, a self-signed certificate, pgrep
 )
+mpi_packages=(openmpi-bin libopenmpi-dev)  # distributed runs under mpirun (ctest -L mpi)
+if ((with_mpi)); then packages+=("${mpi_packages[@]}"); fi
+if ((with_tests)); then packages+=("${test_packages[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do
