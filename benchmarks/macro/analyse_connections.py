@@ -7,28 +7,10 @@ analyse_connections.py PREFIX N HOLD_S EXIT_CODE LOAD_START LOAD_END
 analyse_connections.py --summary TITLE < lines
     prints the median (min–max) of every figure over the runs' JSON lines.
 """
-import datetime
 import json
-import statistics
 import sys
 
-
-def load_samples(path):
-    rows = {}
-    with open(path) as f:
-        for line in f:
-            wall, mono, label, pid, cpu, rss = line.strip().split(",")
-            rows.setdefault(label, []).append((float(wall), float(cpu), int(rss)))
-    return rows
-
-
-def nearest(rows, t):
-    return min(rows, key=lambda r: abs(r[0] - t))
-
-
-def parse_iso(s):
-    s = s.replace("Z", "+00:00")
-    return datetime.datetime.fromisoformat(s).timestamp()
+from macro_common import load_samples, nearest, parse_iso, print_summary
 
 
 def run(prefix, n, hold_s, rc, load_start, load_end):
@@ -82,18 +64,11 @@ def run(prefix, n, hold_s, rc, load_start, load_end):
 
 
 def summary(title):
-    runs = [json.loads(l) for l in sys.stdin if l.strip()]
-    print(f"== {title}")
     keys = ["successful", "failed", "rampS", "connectRate", "connectP50ms", "connectP99ms",
             "genCpuUsPerConn", "genKBPerConn", "relayCpuUsPerConn", "relayKBPerConn",
             "genCpuS", "genBaseCpuS", "genBaseRssKB", "genHoldRssKB", "relayBaseRssKB", "relayHoldRssKB", "retries", "drops",
             "late"]
-    for k in keys:
-        vals = [r[k] for r in runs if r.get(k) is not None]
-        if vals:
-            print(f"  {k:18s} median {statistics.median(vals):>12} (min {min(vals)} – max {max(vals)})")
-    for r in runs:
-        print(f"  load {r['load']} → {r['loadEnd']}; errors {r['errors']}; partial {r['partial']}; exit {r['exit']}")
+    print_summary(title, keys, "exit")
 
 
 if __name__ == "__main__":

@@ -9,27 +9,10 @@ analyse_scale.py PREFIX N PROCS HOLD_S "RC..." LOAD_START LOAD_END
 analyse_scale.py --summary TITLE < lines
     prints the median (min–max) of every figure over the runs' JSON lines.
 """
-import datetime
 import json
-import statistics
 import sys
 
-
-def load_samples(path):
-    rows = {}
-    with open(path) as f:
-        for line in f:
-            wall, _mono, label, _pid, cpu, rss = line.strip().split(",")
-            rows.setdefault(label, []).append((float(wall), float(cpu), int(rss)))
-    return rows
-
-
-def nearest(rows, t):
-    return min(rows, key=lambda r: abs(r[0] - t))
-
-
-def parse_iso(s):
-    return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+from macro_common import load_samples, nearest, parse_iso, print_summary
 
 
 def run(prefix, n, procs, hold_s, rcs, load_start, load_end):
@@ -88,17 +71,10 @@ def run(prefix, n, procs, hold_s, rcs, load_start, load_end):
 
 
 def summary(title):
-    runs = [json.loads(l) for l in sys.stdin if l.strip()]
-    print(f"== {title}")
     keys = ["successful", "failed", "connectSpanS", "connectRate", "connectP50ms", "connectP99ms",
             "connectMaxMs", "retries", "drops", "stability", "genCpuUsPerConn", "genKBPerConn",
             "relayCpuUsPerConn", "relayKBPerConn"]
-    for k in keys:
-        vals = [r[k] for r in runs if r.get(k) is not None]
-        if vals:
-            print(f"  {k:18s} median {statistics.median(vals):>12} (min {min(vals)} – max {max(vals)})")
-    for r in runs:
-        print(f"  load {r['load']} → {r['loadEnd']}; errors {r['errors']}; partial {r['partial']}; exits {r['exits']}")
+    print_summary(title, keys, "exits")
 
 
 if __name__ == "__main__":

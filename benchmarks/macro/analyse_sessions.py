@@ -12,15 +12,7 @@ import json
 import statistics
 import sys
 
-
-def samples(path, label):
-    out = []
-    with open(path) as f:
-        for line in f:
-            w, mono, lab, pid, cpu, rss = line.strip().split(",")
-            if lab == label:
-                out.append((float(mono), float(cpu), int(rss)))
-    return out
+from macro_common import load_samples, nearest
 
 
 def fmt(d):
@@ -34,8 +26,8 @@ def us(x):
 def hs(pre, load0, load1, rc):
     rep = json.load(open(pre + ".json"))
     r = rep["results"]
-    gen = samples(pre + ".csv", "gen")
-    rel = samples(pre + ".csv", "relay")
+    samples = load_samples(pre + ".csv", monotonic=True)
+    gen, rel = samples.get("gen", []), samples.get("relay", [])
     ok = r["handshake"]["successful"]
     total_s = r["timing"]["totalTimeMs"] / 1000.0
     # utime+stime are cumulative since each process started: the last sample is the whole
@@ -68,24 +60,20 @@ def hs(pre, load0, load1, rc):
     return fmt(d)
 
 
-def at(series, t):
-    return min(series, key=lambda s: abs(s[0] - t))
-
-
 def msg(pre, pairs, interval, ramp, duration, load0, load1, rc):
     rep = json.load(open(pre + ".json"))
     r = rep["results"]
-    gen = samples(pre + ".csv", "gen")
-    rel = samples(pre + ".csv", "relay")
+    samples = load_samples(pre + ".csv", monotonic=True)
+    gen, rel = samples.get("gen", []), samples.get("relay", [])
     h = r["histograms"]
     m = r["messages"]
     target = pairs / interval  # messages/s: one request + one response per pair every 2·interval
     # Steady window: from 3 s after the ramp to 1 s before the end, measured from the
     # generator's first sample (process start; pre-flight is included in the 3 s margin).
     t0 = gen[0][0]
-    a, b = at(gen, t0 + ramp + 3), at(gen, t0 + ramp + duration - 1)
+    a, b = nearest(gen, t0 + ramp + 3), nearest(gen, t0 + ramp + duration - 1)
     win = b[0] - a[0]
-    ra, rb = at(rel, a[0]), at(rel, b[0])
+    ra, rb = nearest(rel, a[0]), nearest(rel, b[0])
     msgs_win = target * win
     counters = r.get("counters", {})
     d = {

@@ -50,25 +50,7 @@ SOURCE_IPS=${SOURCE_IPS:-}
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)"
 
-RELAY_PID=
-cleanup() { [[ -n $RELAY_PID ]] && kill "$RELAY_PID" 2>/dev/null && wait "$RELAY_PID" 2>/dev/null; true; }
-trap cleanup EXIT
-
-start_relay() {  # sets RELAY_PID and URL
-  local log=$1
-  "$CLI" relay --port 0 >"$log" 2>&1 &
-  RELAY_PID=$!
-  for _ in $(seq 100); do
-    URL=$(grep -o 'ws://[^ ]*' "$log" | head -1 || true)
-    [[ -n $URL ]] && return 0
-    sleep 0.1
-  done
-  echo "connections.sh: relay did not print its URL" >&2; cat "$log" >&2; exit 1
-}
-
-# Bounds a process in time without a wrapper process (procmon must sample the CLI itself).
-WD=
-watchdog() { ( sleep "$2"; kill -TERM "$1" 2>/dev/null ) & WD=$!; }
+source "$HERE/common.sh"
 
 thread_flag=()
 [[ -n $THREADS ]] && thread_flag+=(--threads="$THREADS")
@@ -82,25 +64,17 @@ for run in $(seq "$RUNS"); do
   "$CLI" --target="$URL" --scenario=steady-state --connections=1 --ramp-up="$RAMP" \
     --duration=2 --no-progress --seed=1 "${thread_flag[@]}" --output="$pre.base.json" \
     >"$pre.base.log" 2>&1 &
-  bpid=$!
-  watchdog "$bpid" 60
-  python3 "$HERE/procmon.py" "$pre.base.csv" 0.1 "$bpid:gen" || true
-  wait "$bpid" || true
-  kill "$WD" 2>/dev/null || true
+  watch_job 60 "$pre.base.csv" "$!:gen"
   sleep 1
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   python3 "$HERE/procmon.py" --once "$pre.relay0.csv" "$RELAY_PID:relay"
   "$CLI" --target="$URL" --scenario=steady-state \
     --connections="$N" --ramp-up="$RAMP" --duration="$DURATION" --no-progress --seed=1 \
     "${thread_flag[@]}" --output="$pre.json" >"$pre.log" 2>&1 &
-  gpid=$!
-  watchdog "$gpid" $(( 120 + DURATION + 2 * ${RAMP%.*} ))
-  python3 "$HERE/procmon.py" "$pre.csv" 0.1 "$gpid:gen" "$RELAY_PID:relay" || true
-  rc=0; wait "$gpid" || rc=$?
-  kill "$WD" 2>/dev/null || true
+  watch_job $(( 120 + DURATION + 2 * ${RAMP%.*} )) "$pre.csv" "$!:gen" "$RELAY_PID:relay"
   load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-  cleanup; RELAY_PID=
-  line=$(python3 "$HERE/analyse_connections.py" "$pre" "$N" "$DURATION" "$rc" "$load" "$load_end")
+  stop_relay
+  line=$(python3 "$HERE/analyse_connections.py" "$pre" "$N" "$DURATION" "$RC" "$load" "$load_end")
   echo "run $run: $line"
   summary_lines+=("$line")
   sleep 2

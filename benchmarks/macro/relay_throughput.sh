@@ -40,35 +40,20 @@ done
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)"
 
-RELAY_PID=
-cleanup() { [[ -n $RELAY_PID ]] && kill "$RELAY_PID" 2>/dev/null && wait "$RELAY_PID" 2>/dev/null; true; }
-trap cleanup EXIT
+source "$HERE/common.sh"
 
 for c in $PUB_CONNS; do
   lines=()
   for run in $(seq "$RUNS"); do
     pre="$OUT/pub-c$c-t$PUB_THREADS-$run"
-    "$CLI" relay --port 0 >"$pre.relay.log" 2>&1 &
-    RELAY_PID=$!
-    URL=
-    for _ in $(seq 100); do
-      URL=$(grep -o 'ws://[^ ]*' "$pre.relay.log" | head -1 || true)
-      [[ -n $URL ]] && break
-      sleep 0.1
-    done
-    [[ -n $URL ]] || { echo "relay did not print its URL" >&2; exit 1; }
+    start_relay "$pre.relay.log"
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     t0=$(date +%s.%N)
     "$PUBLISH_LOAD" --url "$URL" --connections "$c" \
       --threads "$PUB_THREADS" --duration "$PUB_DURATION" --warmup "$PUB_WARMUP" >"$pre.json" 2>"$pre.err" &
-    ppid=$!
-    ( sleep $(( PUB_DURATION + PUB_WARMUP + 60 )); kill -TERM "$ppid" 2>/dev/null ) &
-    wd=$!
-    python3 "$HERE/procmon.py" "$pre.csv" 0.1 "$ppid:load" "$RELAY_PID:relay" || true
-    wait "$ppid" || true
-    kill "$wd" 2>/dev/null || true
+    watch_job $(( PUB_DURATION + PUB_WARMUP + 60 )) "$pre.csv" "$!:load" "$RELAY_PID:relay"
     load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-    cleanup; RELAY_PID=
+    stop_relay
     line=$(python3 - "$pre" "$t0" "$PUB_WARMUP" "$PUB_DURATION" "$load" "$load_end" <<'PY'
 import json, sys
 pre, t0, warm, dur, load, load_end = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]

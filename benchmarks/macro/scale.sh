@@ -50,29 +50,7 @@ OUT=${OUT:-/tmp/relayload-scale}
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)"
 
-RELAY_PID=
-GEN_PIDS=()
-cleanup() {
-  for p in "${GEN_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [[ -n $RELAY_PID ]] && kill "$RELAY_PID" 2>/dev/null && wait "$RELAY_PID" 2>/dev/null
-  true
-}
-trap cleanup EXIT
-
-start_relay() {  # sets RELAY_PID, WORKER_PIDS and URL
-  local log=$1
-  "$CLI" relay --port 0 --workers "$WORKERS" >"$log" 2>&1 &
-  RELAY_PID=$!
-  for _ in $(seq 100); do
-    URL=$(grep -o 'ws://[^ ]*' "$log" | head -1 || true)
-    [[ -n $URL ]] && break
-    sleep 0.1
-  done
-  [[ -n $URL ]] || { echo "scale.sh: relay did not print its URL" >&2; cat "$log" >&2; exit 1; }
-  sleep 0.5
-  mapfile -t WORKER_PIDS < <(pgrep -P "$RELAY_PID")
-  (( ${#WORKER_PIDS[@]} == WORKERS )) || { echo "scale.sh: expected $WORKERS relay workers, found ${#WORKER_PIDS[@]}" >&2; exit 1; }
-}
+source "$HERE/common.sh"
 
 limit=$(( 180 + DURATION + 2 * RAMP ))
 common=(--scenario=steady-state --connections="$N" --ramp-up="$RAMP" --duration="$DURATION"
@@ -81,7 +59,10 @@ summary_lines=()
 for run in $(seq "$RUNS"); do
   pre="$OUT/scale-n$N-p$PROCS-w$WORKERS-r$RAMP-$run"
   rm -rf "$pre.shards"; mkdir -p "$pre.shards"
-  start_relay "$pre.relay.log"
+  start_relay "$pre.relay.log" --workers "$WORKERS"
+  sleep 0.5
+  mapfile -t WORKER_PIDS < <(pgrep -P "$RELAY_PID")
+  (( ${#WORKER_PIDS[@]} == WORKERS )) || { echo "scale.sh: expected $WORKERS relay workers, found ${#WORKER_PIDS[@]}" >&2; exit 1; }
   relay_args=()
   for i in "${!WORKER_PIDS[@]}"; do relay_args+=("${WORKER_PIDS[$i]}:relay$i"); done
   # Baseline generator: one connection, same flags otherwise.

@@ -43,24 +43,7 @@ MSG_CONFIGS=${MSG_CONFIGS:-1000:1 5000:0.5}
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)"
 
-RELAY_PID=
-cleanup() { [[ -n $RELAY_PID ]] && kill "$RELAY_PID" 2>/dev/null && wait "$RELAY_PID" 2>/dev/null; true; }
-trap cleanup EXIT
-
-start_relay() {  # sets RELAY_PID and URL
-  local log=$1
-  "$CLI" relay --port 0 >"$log" 2>&1 &
-  RELAY_PID=$!
-  for _ in $(seq 100); do
-    URL=$(grep -o 'ws://[^ ]*' "$log" | head -1 || true)
-    [[ -n $URL ]] && return 0
-    sleep 0.1
-  done
-  echo "sessions.sh: relay did not print its URL" >&2; cat "$log" >&2; exit 1
-}
-
-WD=
-watchdog() { ( sleep "$2"; kill -TERM "$1" 2>/dev/null ) & WD=$!; }
+source "$HERE/common.sh"
 
 # run_one PREFIX TIMEOUT ARGS... — fresh relay, generator with ARGS, sampled; sets RC LOAD LOAD_END
 run_one() {
@@ -69,13 +52,9 @@ run_one() {
   sleep 1
   LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
   "$CLI" --target="$URL" --no-progress --seed=1 --output="$pre.json" "$@" >"$pre.log" 2>&1 &
-  local gpid=$!
-  watchdog "$gpid" "$limit"
-  python3 "$HERE/procmon.py" "$pre.csv" 0.1 "$gpid:gen" "$RELAY_PID:relay" || true
-  RC=0; wait "$gpid" || RC=$?
-  kill "$WD" 2>/dev/null || true
+  watch_job "$limit" "$pre.csv" "$!:gen" "$RELAY_PID:relay"
   LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
-  cleanup; RELAY_PID=
+  stop_relay
   sleep 2
 }
 
