@@ -18,7 +18,7 @@ import { ClientState, SessionStore, WebSocketTransport } from '@metamask/mobile-
 import { DappClient } from '@metamask/mobile-wallet-protocol-dapp-client';
 
 import { relayHook, underHost } from './lib/host.mjs';
-import { InMemoryKVStore, MOCK_PUBLIC_KEY_B64, SAMPLE_REQUEST, keyManagerFor } from './lib/mwp.mjs';
+import { InMemoryKVStore, SAMPLE_REQUEST, checkSessionRequest, keyManagerFor } from './lib/mwp.mjs';
 import {
   EventLog, UUID_V4, armDeadline, check, checkEq, describe, fail, installedVersion, log, pass,
   relayUrl, step, within,
@@ -51,16 +51,7 @@ const dLog = new EventLog(dapp, ['session_request', 'connected', 'disconnected',
 
 const connecting = dapp.connect({ mode: 'trusted' }).then(() => 'resolved', (e) => e);
 const request = await dLog.next('session_request', 2000, 'session_request event');
-check(UUID_V4.test(request.id), `SessionRequest.id ${describe(request.id)} is not a lowercase UUID v4`);
-checkEq(request.mode, 'trusted', 'SessionRequest.mode');
-checkEq(request.channel, `handshake:${request.id}`, 'SessionRequest.channel');
-if (crypto === 'mock') {
-  checkEq(request.publicKeyB64, MOCK_PUBLIC_KEY_B64, 'SessionRequest.publicKeyB64 (MockKeyManager)');
-} else {
-  const key = Buffer.from(request.publicKeyB64, 'base64');
-  check(key.length === 33 && (key[0] === 2 || key[0] === 3),
-    `SessionRequest.publicKeyB64 ${request.publicKeyB64} is not a 33-byte compressed key`);
-}
+checkSessionRequest(request, { mode: 'trusted', crypto });
 
 // --- wallet: OUR C++ wallet_client in relay_host --------------------------------------------
 step('C++ wallet gets the SessionRequest (out of band) and connects');

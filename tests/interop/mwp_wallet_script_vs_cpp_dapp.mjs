@@ -27,7 +27,7 @@ import {
 } from '@metamask/mobile-wallet-protocol-core';
 
 import { relayHook, underHost } from './lib/host.mjs';
-import { InMemoryKVStore, MOCK_PUBLIC_KEY_B64, SAMPLE_REQUEST, keyManagerFor } from './lib/mwp.mjs';
+import { InMemoryKVStore, SAMPLE_REQUEST, checkSessionRequest, keyManagerFor } from './lib/mwp.mjs';
 import {
   EventLog, UUID_V4, armDeadline, check, checkEq, describe, fail, installedVersion, log, pass,
   relayUrl, step, within,
@@ -142,19 +142,7 @@ const requestB64 = await relayHook(`dapp ${crypto} ${mode}`, { timeoutMs: 10000 
   .catch((e) => fail(`C++ dApp did not start: ${describe(e)}`));
 const requestJson = Buffer.from(requestB64, 'base64').toString('utf8');
 const request = JSON.parse(requestJson);
-checkEq(Object.keys(request), ['id', 'mode', 'channel', 'publicKeyB64', 'expiresAt'], 'SessionRequest keys (in order)');
-check(UUID_V4.test(request.id), `SessionRequest.id ${describe(request.id)} is not a lowercase UUID v4`);
-checkEq(request.mode, mode, 'SessionRequest.mode');
-checkEq(request.channel, `handshake:${request.id}`, 'SessionRequest.channel');
-check(Number.isInteger(request.expiresAt) && Math.abs(request.expiresAt - (Date.now() + 60000)) < 10000,
-  `SessionRequest.expiresAt ${request.expiresAt} is not about now + 60 s`);
-if (crypto === 'mock') {
-  checkEq(request.publicKeyB64, MOCK_PUBLIC_KEY_B64, 'SessionRequest.publicKeyB64 (MockKeyManager)');
-} else {
-  const key = Buffer.from(request.publicKeyB64, 'base64');
-  check(key.length === 33 && (key[0] === 2 || key[0] === 3),
-    `SessionRequest.publicKeyB64 ${request.publicKeyB64} is not a 33-byte compressed key`);
-}
+checkSessionRequest(request, { mode, crypto });
 
 // --- the wallet connects with it --------------------------------------------------------------
 step('wallet connects with the SessionRequest and publishes the offer');

@@ -1,7 +1,9 @@
 // What the MWP interop scripts share: the two key managers of the MWP apps, an in-memory
-// KV store, and the load test's request payload.
+// KV store, the load test's request payload, and the check of a SessionRequest.
 
 import { createRequire } from 'node:module';
+
+import { UUID_V4, check, checkEq, describe } from './util.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -69,3 +71,27 @@ export const SAMPLE_REQUEST = {
   method: 'personal_sign',
   params: ['0x4578616d706c65206d65737361676520746f207369676e', '0x1234567890abcdef1234567890abcdef12345678'],
 };
+
+/**
+ * Checks a SessionRequest from either dApp, the JS one or OUR C++ one (protocol.md §2.8): its
+ * keys in order, a lowercase UUID v4 id, `mode`, channel handshake:<id>, an expiry about 60 s
+ * from now, and the public key of `crypto`'s key manager (`mock` or `ecies`).
+ */
+export function checkSessionRequest(request, { mode, crypto }) {
+  // The JS dApp's object holds `initialMessage: undefined`, which JSON.stringify leaves out;
+  // a parsed request (OUR C++ dApp's) has no undefined keys.
+  checkEq(Object.keys(request).filter((k) => request[k] !== undefined),
+    ['id', 'mode', 'channel', 'publicKeyB64', 'expiresAt'], 'SessionRequest keys (in order)');
+  check(UUID_V4.test(request.id), `SessionRequest.id ${describe(request.id)} is not a lowercase UUID v4`);
+  checkEq(request.mode, mode, 'SessionRequest.mode');
+  checkEq(request.channel, `handshake:${request.id}`, 'SessionRequest.channel');
+  check(Number.isInteger(request.expiresAt) && Math.abs(request.expiresAt - (Date.now() + 60000)) < 10000,
+    `SessionRequest.expiresAt ${request.expiresAt} is not about now + 60 s`);
+  if (crypto === 'mock') {
+    checkEq(request.publicKeyB64, MOCK_PUBLIC_KEY_B64, 'SessionRequest.publicKeyB64 (MockKeyManager)');
+  } else {
+    const key = Buffer.from(request.publicKeyB64, 'base64');
+    check(key.length === 33 && (key[0] === 2 || key[0] === 3),
+      `SessionRequest.publicKeyB64 ${request.publicKeyB64} is not a 33-byte compressed key`);
+  }
+}
