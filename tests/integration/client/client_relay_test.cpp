@@ -4,19 +4,19 @@
 #include <catch2/catch.hpp>
 
 #include <malloc.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <asio.hpp>
 #include <chrono>
 #include <cstdio>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "event_loop.hpp"
+#include "relay_fixture.hpp"
 #include "relayload/client/centrifuge_client.hpp"
 #include "relayload/client/connection_pool.hpp"
 #include "relayload/metrics/error_tally.hpp"
@@ -28,58 +28,16 @@ namespace {
 using namespace std::chrono_literals;
 using namespace relayload;
 using namespace relayload::client;
-using relayload::relay::embedded_relay;
-using relayload::relay::embedded_relay_options;
+using namespace relayload::test;
 using relayload::relay::relay_config;
 
 constexpr const char* session_channel = "session:7c9e6679-7425-40de-944b-e07fc1f90ae7";
-
-bool run_until(asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.restart();
-    io.run_for(5ms);
-  }
-  return true;
-}
-
-void run_for(asio::io_context& io, std::chrono::milliseconds d) {
-  const auto deadline = std::chrono::steady_clock::now() + d;
-  while (std::chrono::steady_clock::now() < deadline) {
-    io.restart();
-    io.run_for(5ms);
-  }
-}
-
-void raise_open_file_limit() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-}
 
 /// Heap bytes in use (glibc): unlike the resident set size it does not count memory that
 /// earlier tests freed and the allocator kept.
 std::size_t heap_in_use() {
   const struct mallinfo2 mi = mallinfo2();
   return mi.uordblks + mi.hblkhd;
-}
-
-std::unique_ptr<embedded_relay> start_relay(relay_config config = relay_config::mwp_default()) {
-  embedded_relay_options o;
-  o.config = std::move(config);
-  auto relay = std::make_unique<embedded_relay>(o);
-  relay->start();
-  return relay;
-}
-
-client_options options_for(const embedded_relay& relay) {
-  client_options o = client_options::raw_scenario();
-  o.url = *net::ws_url::parse(relay.url());
-  return o;
 }
 
 pacing::schedule spread(std::uint64_t n, std::chrono::nanoseconds ramp) {
@@ -96,7 +54,7 @@ TEST_CASE("connect and answer every ping with a pong (1 s ping interval)",
   auto relay = start_relay(cfg);
   asio::io_context io;
   client_context ctx(io);
-  centrifuge_client c(ctx, options_for(*relay));
+  centrifuge_client c(ctx, client_options_for(*relay));
   std::optional<connect_outcome> outcome;
   int drops = 0;
   c.callbacks().on_outcome = [&](const connect_outcome& o) { outcome = o; };
@@ -135,8 +93,8 @@ TEST_CASE("subscribe, publish and history round trip", "[integration][client]") 
   auto relay = start_relay();
   asio::io_context io;
   client_context ctx(io);
-  centrifuge_client a(ctx, options_for(*relay));
-  centrifuge_client b(ctx, options_for(*relay));
+  centrifuge_client a(ctx, client_options_for(*relay));
+  centrifuge_client b(ctx, client_options_for(*relay));
   REQUIRE(!a.connect());
   REQUIRE(!b.connect());
   REQUIRE(run_until(
@@ -215,7 +173,7 @@ TEST_CASE("reconnect after disconnect_all recovers the missed publication",
   asio::io_context io;
   client_context ctx(io);
   // A fixed 2 s reconnect delay leaves ample time for `b` to publish while `a` is away.
-  client_options ao = options_for(*relay);
+  client_options ao = client_options_for(*relay);
   ao.reconnect = backoff_policy{2s, 2s};
   centrifuge_client a(ctx, ao, 17);
   std::vector<std::string> received;
@@ -245,7 +203,7 @@ TEST_CASE("reconnect after disconnect_all recovers the missed publication",
   CHECK(drop_causes[0] == "close_3001");
 
   // While `a` waits out its backoff, another client publishes.
-  centrifuge_client b(ctx, options_for(*relay));
+  centrifuge_client b(ctx, client_options_for(*relay));
   bool published = false;
   REQUIRE(!b.connect());
   b.publish(session_channel, "\"missed\"", [&](std::error_code ec, const call_reply&) {
@@ -272,7 +230,7 @@ TEST_CASE("a storm of 2,000 connections: every one accounted", "[integration][cl
   asio::io_context io;
   client_context ctx(io);
   pool_options o;
-  o.client = options_for(*relay);
+  o.client = client_options_for(*relay);
   connection_pool pool(ctx, o);
   bool settled = false;
   pool.callbacks().on_settled = [&] { settled = true; };
@@ -306,7 +264,7 @@ TEST_CASE("5,000 connections held for 5 s, then 10 % dropped by the relay during
   asio::io_context io;
   client_context ctx(io);
   pool_options o;
-  o.client = options_for(*relay);
+  o.client = client_options_for(*relay);
   // At least 1 s before any reconnect: every close of the drop arrives before the first
   // connection is back, so the peak is exactly the number dropped.
   o.client.reconnect = backoff_policy{1s, 5s};
@@ -365,7 +323,7 @@ TEST_CASE("relay stopped mid-run: every connection ends in exactly one outcome",
   asio::io_context io;
   client_context ctx(io);
   pool_options o;
-  o.client = options_for(*relay);
+  o.client = client_options_for(*relay);
   o.client.give_up_after = 3s;
   connection_pool pool(ctx, o);
   bool settled = false;
@@ -421,14 +379,12 @@ TEST_CASE("client-side memory per idle connection (relay in a child process)",
     close(to_child[1]);
     std::uint16_t port = 0;
     {
-      embedded_relay_options ro;
-      embedded_relay relay(ro);
-      relay.start();
-      port = relay.port();
+      auto relay = start_relay();
+      port = relay->port();
       if (write(to_parent[1], &port, sizeof port) != sizeof port) _exit(1);
       char byte = 0;
       (void)!read(to_child[0], &byte, 1);  // until the parent is done (or gone)
-      relay.stop();
+      relay->stop();
     }
     _exit(0);
   }

@@ -4,10 +4,12 @@
 
 #include <asio.hpp>
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
+#include "event_loop.hpp"
+#include "relay_fixture.hpp"
 #include "relayload/auth/token_provider.hpp"
 #include "relayload/client/centrifuge_client.hpp"
 #include "relayload/client/connection_pool.hpp"
@@ -19,32 +21,19 @@ namespace {
 using namespace std::chrono_literals;
 using namespace relayload;
 using namespace relayload::client;
+using namespace relayload::test;
 
 constexpr const char* secret = "integration-secret";
 
-bool run_until(asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.restart();
-    io.run_for(5ms);
-  }
-  return true;
-}
-
 std::unique_ptr<relay::embedded_relay> token_relay() {
-  relay::embedded_relay_options o;
-  o.config.token_hmac_secret_key = secret;
-  o.config.allow_anonymous_connect_without_token = false;
-  auto r = std::make_unique<relay::embedded_relay>(o);
-  r->start();
-  return r;
+  relay::relay_config c = relay::relay_config::mwp_default();
+  c.token_hmac_secret_key = secret;
+  c.allow_anonymous_connect_without_token = false;
+  return start_relay(c);
 }
 
 client_options options_for(const relay::embedded_relay& r, const std::string& key) {
-  client_options o = client_options::raw_scenario();
-  o.url = *net::ws_url::parse(r.url());
+  client_options o = client_options_for(r);
   o.give_up_after = 3s;
   if (!key.empty()) {
     auth::token_provider_options t;

@@ -6,19 +6,20 @@
 // under a pool (client/), relay process killed under the CLI (cli/relay_killed_test.sh).
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
-
 #include <chrono>
+#include <cstdint>
 #include <functional>
-#include <future>
+#include <string>
 #include <thread>
 
+#include "relay_fixture.hpp"
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/relay/embedded_relay.hpp"
 #include "relayload/scenario/runner.hpp"
-#include "relayload/scenario/scenario_registry.hpp"
+#include "scenario_fixture.hpp"
 
 using namespace std::chrono_literals;
+using namespace relayload::test;
 namespace sc = relayload::scenario;
 namespace mt = relayload::metrics;
 using relayload::relay::embedded_relay;
@@ -26,31 +27,11 @@ using relayload::relay::restart_options;
 
 namespace {
 
-void raise_open_file_limit() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-}
-
 sc::run_options base(const embedded_relay& relay, const char* scenario, std::uint64_t n) {
-  sc::run_options o;
-  o.target = relay.url();
-  o.scenario = scenario;
+  sc::run_options o = session_run_options(relay, scenario, n, 99);
   o.connections = n;
-  o.connection_pairs = n;
-  o.ramp_up = 1s;
   o.duration = 4s;
-  o.wallet_connect_delay = 50ms;
-  o.response_delay = 50ms;
   o.messages_per_session = 3;
-  o.message_interval = 200ms;
-  o.message_timeout = 10s;
-  o.handshake_timeout = 20s;
-  o.connect_timeout = 20s;
-  o.threads = 2;
-  o.seed = 99;
   return o;
 }
 
@@ -58,26 +39,9 @@ sc::run_options base(const embedded_relay& relay, const char* scenario, std::uin
 // render as JSON (what the CLI writes).
 mt::report run(const sc::run_options& o, const std::function<void(sc::runner&)>& during) {
   REQUIRE(o.validate().empty());
-  sc::scenario_registry registry;
-  sc::register_builtin_scenarios(registry);
-  const auto* info = registry.find(o.scenario);
-  REQUIRE(info != nullptr);
-  sc::runner r(*info, o);
-  auto future = r.start();
-  during(r);
-  REQUIRE(future.wait_for(180s) == std::future_status::ready);
-  auto rep = future.get();
-  REQUIRE(rep.has_value());
-  CHECK(mt::to_json(*rep).find("\"results\"") != std::string::npos);
-  return std::move(*rep);
-}
-
-bool wait_for_connections(const embedded_relay& relay, std::uint64_t n) {
-  for (int i = 0; i < 600; ++i) {
-    if (relay.stats().connections_connected >= n) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
+  auto rep = run_scenario(builtin_scenario(o.scenario), o, 180s, during);
+  CHECK(mt::to_json(rep).find("\"results\"") != std::string::npos);
+  return rep;
 }
 
 // Failed messages by cause: "message.request.<cause>" / "message.response.<cause>".
@@ -107,17 +71,16 @@ void check_pairs_accounted(const mt::report& r, std::uint64_t pairs) {
 TEST_CASE("fault: relay restart during steady-state, every connection drops and comes back",
           "[integration][faults]") {
   raise_open_file_limit();
-  embedded_relay relay;
-  relay.start();
-  auto o = base(relay, "steady-state", 1000);
+  auto relay = start_relay();
+  auto o = base(*relay, "steady-state", 1000);
   o.duration = 6s;
   const auto rep = run(o, [&](sc::runner&) {
-    REQUIRE(wait_for_connections(relay, 1000));
+    REQUIRE(wait_for_connections(*relay, 1000));
     std::this_thread::sleep_for(1s);  // inside the hold
     restart_options ro;
     ro.keep_history = true;
     ro.downtime = 300ms;  // clients see refused connections meanwhile
-    relay.restart(ro);
+    relay->restart(ro);
   });
   CHECK_FALSE(rep.partial);
   CHECK(rep.connections.attempted == 1000);
@@ -134,8 +97,7 @@ TEST_CASE("fault: relay restart during steady-state, every connection drops and 
 TEST_CASE("fault: relay killed during realistic-session, every pair and message accounted",
           "[integration][faults]") {
   raise_open_file_limit();
-  auto relay = std::make_unique<embedded_relay>();
-  relay->start();
+  auto relay = start_relay();
   auto o = base(*relay, "realistic-session", 100);
   o.ramp_up = 2s;
   o.message_timeout = 3s;
@@ -153,17 +115,16 @@ TEST_CASE("fault: relay killed during realistic-session, every pair and message 
 
 TEST_CASE("fault: every connection reset during steady-messaging", "[integration][faults]") {
   raise_open_file_limit();
-  embedded_relay relay;
-  relay.start();
-  auto o = base(relay, "steady-messaging", 100);
+  auto relay = start_relay();
+  auto o = base(*relay, "steady-messaging", 100);
   o.duration = 4s;
   const auto rep = run(o, [&](sc::runner&) {
-    REQUIRE(wait_for_connections(relay, 200));
+    REQUIRE(wait_for_connections(*relay, 200));
     std::this_thread::sleep_for(1500ms);
     restart_options ro;
     ro.keep_history = true;
     ro.abort_connections = true;  // TCP dropped without a close frame (1006)
-    relay.restart(ro);
+    relay->restart(ro);
   });
   check_pairs_accounted(rep, 100);
   CHECK_FALSE(rep.partial);
@@ -174,18 +135,17 @@ TEST_CASE("fault: every connection reset during steady-messaging", "[integration
 
 TEST_CASE("fault: delivery paused longer than the message timeout", "[integration][faults]") {
   raise_open_file_limit();
-  embedded_relay relay;
-  relay.start();
-  auto o = base(relay, "steady-messaging", 50);
+  auto relay = start_relay();
+  auto o = base(*relay, "steady-messaging", 50);
   o.duration = 4s;
   o.message_interval = 300ms;
   o.message_timeout = 1s;
   const auto rep = run(o, [&](sc::runner&) {
-    REQUIRE(wait_for_connections(relay, 100));
+    REQUIRE(wait_for_connections(*relay, 100));
     std::this_thread::sleep_for(1s);
-    relay.pause_delivery();
+    relay->pause_delivery();
     std::this_thread::sleep_for(2500ms);  // 2.5 × the message timeout
-    relay.resume_delivery();
+    relay->resume_delivery();
   });
   check_pairs_accounted(rep, 50);
   REQUIRE(rep.messages);

@@ -4,27 +4,22 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <future>
+#include <cstdint>
+#include <string>
 
 #include "hostile_relay.hpp"
 #include "relayload/metrics/report_json.hpp"
-#include "relayload/scenario/runner.hpp"
-#include "relayload/scenario/scenario_registry.hpp"
+#include "relayload/scenario/run_options.hpp"
+#include "scenario_fixture.hpp"
 
 using namespace std::chrono_literals;
+using namespace relayload::test;
 namespace sc = relayload::scenario;
 namespace mt = relayload::metrics;
-using relayload::test::hostile_mode;
-using relayload::test::hostile_relay;
 
 namespace {
 
 mt::report storm_against(hostile_mode mode, std::uint64_t n) {
-  static sc::scenario_registry registry = [] {
-    sc::scenario_registry r;
-    sc::register_builtin_scenarios(r);
-    return r;
-  }();
   hostile_relay relay(mode);
   sc::run_options o;
   o.target = relay.url();
@@ -35,13 +30,9 @@ mt::report storm_against(hostile_mode mode, std::uint64_t n) {
   o.ramp_up = 0ms;
   o.connect_timeout = 3s;     // the initial connect gives up (with its retries) after this
   o.command_timeout = 500ms;  // bounds the WebSocket open and the connect reply
-  sc::runner r(*registry.find("connection-storm"), o);
-  auto future = r.start();
-  REQUIRE(future.wait_for(60s) == std::future_status::ready);
-  auto rep = future.get();
-  REQUIRE(rep.has_value());
+  auto rep = run_scenario(builtin_scenario("connection-storm"), o, 60s);
   CHECK(relay.accepted() >= n);
-  return std::move(*rep);
+  return rep;
 }
 
 // Every connection ends failed, after retries all of which are errors of `cause`.

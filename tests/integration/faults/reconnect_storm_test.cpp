@@ -4,52 +4,30 @@
 // history on restart is reported as loss, not hidden.
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
-
 #include <chrono>
+#include <cstdint>
 #include <future>
 
+#include "relay_fixture.hpp"
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/metrics/storm_summary.hpp"
 #include "relayload/relay/embedded_relay.hpp"
 #include "relayload/scenario/runner.hpp"
-#include "relayload/scenario/scenario_registry.hpp"
+#include "scenario_fixture.hpp"
 
 using namespace std::chrono_literals;
+using namespace relayload::test;
 namespace sc = relayload::scenario;
 namespace mt = relayload::metrics;
+using relayload::relay::embedded_relay;
 
 namespace {
 
-void raise_open_file_limit() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-}
-
-const sc::scenario_info& storm_info() {
-  static sc::scenario_registry registry = [] {
-    sc::scenario_registry r;
-    sc::register_builtin_scenarios(r);
-    return r;
-  }();
-  const auto* info = registry.find("reconnect-storm");
-  REQUIRE(info != nullptr);
-  return *info;
-}
-
-sc::run_options storm_options(const std::string& url, std::uint64_t n, bool pairs) {
-  sc::run_options o;
-  o.target = url;
-  o.scenario = "reconnect-storm";
+sc::run_options storm_options(const embedded_relay& relay, std::uint64_t n, bool pairs) {
+  sc::run_options o = run_options_for(relay, "reconnect-storm", 11);
   o.connections = n;
   o.connection_pairs = n;
   o.storm_pairs = pairs;
-  o.threads = 2;
-  o.seed = 11;
-  o.ramp_up = 1s;
   o.storm_after = 1s;
   o.duration = 60s;  // observation window; the run ends as soon as everything is back
   o.message_timeout = 5s;
@@ -58,12 +36,7 @@ sc::run_options storm_options(const std::string& url, std::uint64_t n, bool pair
 }
 
 mt::report run(const sc::run_options& o) {
-  sc::runner r(storm_info(), o);
-  auto future = r.start();
-  REQUIRE(future.wait_for(120s) == std::future_status::ready);
-  auto rep = future.get();
-  REQUIRE(rep.has_value());
-  return std::move(*rep);
+  return run_scenario(builtin_scenario("reconnect-storm"), o, 120s);
 }
 
 void check_milestones(const mt::storm_summary& s) {
@@ -80,10 +53,9 @@ void check_milestones(const mt::storm_summary& s) {
 TEST_CASE("reconnect-storm: 500 connections dropped by the relay, all back and subscribed",
           "[integration][faults][storm]") {
   raise_open_file_limit();
-  relayload::relay::embedded_relay relay;
-  relay.start();
-  auto o = storm_options(relay.url(), 500, false);
-  o.storm_trigger = [&relay] { relay.disconnect_all(); };
+  auto relay = start_relay();
+  auto o = storm_options(*relay, 500, false);
+  o.storm_trigger = [&relay] { relay->disconnect_all(); };
   const auto rep = run(o);
   CHECK_FALSE(rep.partial);
   CHECK(rep.connections.attempted == 500);
@@ -106,9 +78,8 @@ TEST_CASE("reconnect-storm: 500 connections dropped by the relay, all back and s
 TEST_CASE("reconnect-storm: client-side drop (remote relay) brings every connection back",
           "[integration][faults][storm]") {
   raise_open_file_limit();
-  relayload::relay::embedded_relay relay;
-  relay.start();
-  auto o = storm_options(relay.url(), 300, false);  // no trigger: clients drop themselves
+  auto relay = start_relay();
+  auto o = storm_options(*relay, 300, false);  // no trigger: clients drop themselves
   const auto rep = run(o);
   CHECK_FALSE(rep.partial);
   const auto s = mt::storm_summary::of(rep);
@@ -122,11 +93,10 @@ TEST_CASE("reconnect-storm: client-side drop (remote relay) brings every connect
 TEST_CASE("reconnect-storm with pairs: every message published during the outage is recovered",
           "[integration][faults][storm][pairs]") {
   raise_open_file_limit();
-  relayload::relay::embedded_relay relay;
-  relay.start();
-  auto o = storm_options(relay.url(), 200, true);
+  auto relay = start_relay();
+  auto o = storm_options(*relay, 200, true);
   o.storm_outage = 1500ms;  // wallets stay away; dApps come back within 0.5-1 s and publish
-  o.storm_trigger = [&relay] { relay.disconnect_all(); };
+  o.storm_trigger = [&relay] { relay->disconnect_all(); };
   const auto rep = run(o);
   CHECK_FALSE(rep.partial);
   CHECK(rep.connections.attempted == 400);
@@ -153,15 +123,14 @@ TEST_CASE("reconnect-storm with pairs: every message published during the outage
 TEST_CASE("reconnect-storm with pairs: a relay restart that loses history is reported as loss",
           "[integration][faults][storm][pairs]") {
   raise_open_file_limit();
-  relayload::relay::embedded_relay relay;
-  relay.start();
-  auto o = storm_options(relay.url(), 100, true);
+  auto relay = start_relay();
+  auto o = storm_options(*relay, 100, true);
   o.storm_outage = 1500ms;
   o.message_timeout = 2s;
   o.storm_trigger = [&relay] {
     relayload::relay::restart_options ro;
     ro.keep_history = false;
-    relay.restart(ro);
+    relay->restart(ro);
   };
   const auto rep = run(o);
   CHECK_FALSE(rep.partial);
@@ -183,11 +152,10 @@ TEST_CASE("reconnect-storm with pairs: a relay restart that loses history is rep
 TEST_CASE("reconnect-storm: stopped before the storm gives a partial report, all accounted",
           "[integration][faults][storm]") {
   raise_open_file_limit();
-  relayload::relay::embedded_relay relay;
-  relay.start();
-  auto o = storm_options(relay.url(), 100, false);
+  auto relay = start_relay();
+  auto o = storm_options(*relay, 100, false);
   o.storm_after = 30s;
-  sc::runner r(storm_info(), o);
+  sc::runner r(builtin_scenario("reconnect-storm"), o);
   auto future = r.start();
   REQUIRE(future.wait_for(2s) == std::future_status::timeout);
   r.stop();

@@ -1,5 +1,6 @@
-// Helpers for the net integration tests: bounded event-loop runs, an echo server, a
-// self-signed certificate, raw TCP peers.
+// Helpers for the net integration tests: an echo server, a self-signed certificate, raw TCP
+// peers. Net layer only (integration_net links no relay), so the relay fixture is not
+// here; the bounded event-loop runs come from the layer-neutral event_loop.hpp.
 #pragma once
 
 #include <openssl/evp.h>
@@ -20,6 +21,7 @@
 #include <system_error>
 #include <vector>
 
+#include "event_loop.hpp"
 #include "relayload/net/ws_client.hpp"
 #include "relayload/net/ws_server.hpp"
 
@@ -28,27 +30,8 @@ namespace net_test {
 using namespace std::chrono_literals;
 namespace net = relayload::net;
 
-/// Runs the loop until `done()` or `limit` passed; returns done(). Every wait in these
-/// tests is bounded by this (there is always an accept or a timer pending).
-inline bool run_until(asio::io_context& io, const std::function<bool()>& done,
-                      std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.restart();
-    io.run_for(5ms);
-  }
-  return true;
-}
-
-/// Runs the loop for a fixed time (to prove that nothing more happens).
-inline void run_for(asio::io_context& io, std::chrono::milliseconds d) {
-  const auto deadline = std::chrono::steady_clock::now() + d;
-  while (std::chrono::steady_clock::now() < deadline) {
-    io.restart();
-    io.run_for(5ms);
-  }
-}
+using relayload::test::run_for;
+using relayload::test::run_until;
 
 /// A server that echoes every text message and records its events.
 struct echo_server {

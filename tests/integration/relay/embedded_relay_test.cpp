@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "event_loop.hpp"
 #include "relayload/error.hpp"
 #include "relayload/net/ws_client.hpp"
 #include "relayload/relay/embedded_relay.hpp"
@@ -27,20 +27,10 @@ using relayload::relay::embedded_relay;
 using relayload::relay::embedded_relay_options;
 using relayload::relay::relay_config;
 using relayload::relay::restart_options;
+using relayload::test::run_until;
 
 constexpr const char* hs = "handshake:3f2b8c1e-9d4a-4e7b-8c6f-1a2b3c4d5e6f";
 constexpr const char* ss = "session:7c9e6679-7425-40de-944b-e07fc1f90ae7";
-
-bool run_until(asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.restart();
-    io.run_for(5ms);
-  }
-  return true;
-}
 
 /// Deterministic ids and epochs; the hooks run on the relay's thread.
 embedded_relay_options test_options(relay_config config = relay_config::mwp_default()) {

@@ -5,79 +5,42 @@
 // mid-run must still give a complete report. Every wait is bounded.
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
-
 #include <chrono>
+#include <cstdint>
 #include <functional>
-#include <future>
-#include <memory>
 #include <string>
 #include <thread>
 
+#include "relay_fixture.hpp"
 #include "relayload/metrics/report.hpp"
 #include "relayload/relay/embedded_relay.hpp"
 #include "relayload/scenario/runner.hpp"
-#include "relayload/scenario/scenario_registry.hpp"
 #include "relayload/wire/command.hpp"
+#include "scenario_fixture.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using namespace relayload;
+using namespace relayload::test;
 using relayload::relay::embedded_relay;
 namespace sc = relayload::scenario;
 
-void raise_open_file_limit() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-}
-
-std::unique_ptr<embedded_relay> start_relay() {
-  raise_open_file_limit();
-  auto relay = std::make_unique<embedded_relay>();
-  relay->start();
-  return relay;
-}
-
 sc::run_options base_options(const embedded_relay& relay, const std::string& scenario,
                              std::uint64_t pairs) {
-  sc::run_options o;
-  o.target = relay.url();
-  o.scenario = scenario;
-  o.connection_pairs = pairs;
-  o.ramp_up = 1s;
-  o.wallet_connect_delay = 50ms;
-  o.response_delay = 50ms;
+  sc::run_options o = session_run_options(relay, scenario, pairs, 1234);
   o.messages_per_session = 2;
-  o.message_interval = 200ms;
   o.duration = 3s;
   o.delay = 1s;
-  o.message_timeout = 10s;
-  o.handshake_timeout = 20s;
-  o.connect_timeout = 20s;
-  o.threads = 2;
-  o.seed = 1234;
   return o;
 }
 
 /// Runs the scenario; `during` runs on this thread while the shards work.
 metrics::report run(const sc::run_options& o, const std::function<void(sc::runner&)>& during = {}) {
   REQUIRE(o.validate().empty());
-  sc::scenario_registry registry;
-  sc::register_builtin_scenarios(registry);
-  const sc::scenario_info* info = registry.find(o.scenario);
-  REQUIRE(info != nullptr);
-  REQUIRE(info->uses_pairs);
-  sc::runner r(*info, o);
-  auto future = r.start();
-  if (during) during(r);
-  REQUIRE(future.wait_for(180s) == std::future_status::ready);
-  auto result = future.get();
-  REQUIRE(result);
-  return *result;
+  const sc::scenario_info& info = builtin_scenario(o.scenario);
+  REQUIRE(info.uses_pairs);
+  return run_scenario(info, o, 180s, during);
 }
 
 /// Every pair and every message has exactly one outcome.
@@ -119,6 +82,7 @@ bool relay_drained(const embedded_relay& relay) {
 
 TEST_CASE("realistic-session: 200 trusted pairs, every handshake and message, the §4.5 load",
           "[integration][session][realistic]") {
+  raise_open_file_limit();
   auto relay = start_relay();
   const auto before = relay->stats();
   auto o = base_options(*relay, "realistic-session", 200);
@@ -149,6 +113,7 @@ TEST_CASE("realistic-session: 200 trusted pairs, every handshake and message, th
 
 TEST_CASE("realistic-session: untrusted pairs type the OTP and ack",
           "[integration][session][realistic][untrusted]") {
+  raise_open_file_limit();
   auto relay = start_relay();
   const auto before = relay->stats();
   auto o = base_options(*relay, "realistic-session", 100);
@@ -168,6 +133,7 @@ TEST_CASE("realistic-session: untrusted pairs type the OTP and ack",
 
 TEST_CASE("realistic-session: real ECIES on both sides",
           "[integration][session][realistic][ecies]") {
+  raise_open_file_limit();
   auto relay = start_relay();
   auto o = base_options(*relay, "realistic-session", 20);
   o.crypto = sc::crypto_kind::ecies;
@@ -181,6 +147,7 @@ TEST_CASE("realistic-session: real ECIES on both sides",
 
 TEST_CASE("async-delivery: 200 wallets get their request from history after the delay",
           "[integration][session][async]") {
+  raise_open_file_limit();
   auto relay = start_relay();
   auto o = base_options(*relay, "async-delivery", 200);
   const auto r = run(o);
@@ -196,6 +163,7 @@ TEST_CASE("async-delivery: 200 wallets get their request from history after the 
 }
 
 TEST_CASE("async-delivery with ECIES", "[integration][session][async][ecies]") {
+  raise_open_file_limit();
   auto relay = start_relay();
   auto o = base_options(*relay, "async-delivery", 20);
   o.crypto = sc::crypto_kind::ecies;
@@ -206,6 +174,7 @@ TEST_CASE("async-delivery with ECIES", "[integration][session][async][ecies]") {
 
 TEST_CASE("steady-messaging: 200 pairs on an open schedule, every exchange accounted",
           "[integration][session][steady]") {
+  raise_open_file_limit();
   auto relay = start_relay();
   auto o = base_options(*relay, "steady-messaging", 200);
   const auto r = run(o);
@@ -231,6 +200,7 @@ TEST_CASE("steady-messaging: 200 pairs on an open schedule, every exchange accou
 
 TEST_CASE("steady-messaging: a relay restart mid-run still gives a complete report",
           "[integration][session][steady][restart]") {
+  raise_open_file_limit();
   auto relay = start_relay();
   auto o = base_options(*relay, "steady-messaging", 200);
   o.duration = 4s;
@@ -253,6 +223,7 @@ TEST_CASE("steady-messaging: a relay restart mid-run still gives a complete repo
 
 TEST_CASE("stop mid-run: a partial report in which everything is still accounted",
           "[integration][session][stop]") {
+  raise_open_file_limit();
   auto relay = start_relay();
   auto o = base_options(*relay, "realistic-session", 200);
   o.ramp_up = 4s;
