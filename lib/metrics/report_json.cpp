@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <variant>
 
 #include "metrics/iso_time_impl.hpp"
+#include "metrics/report_sections_impl.hpp"
 #include "relayload/metrics/latency_stats.hpp"
 #include "relayload/metrics/latency_summary.hpp"
 #include "relayload/metrics/slo.hpp"
@@ -109,13 +111,35 @@ void write_latency_summary(json_out& o, const histogram& h) {
   o.end_object();
 }
 
-// "latency" (original), "latencyDetail" and "latencyHistogram" (new) of a section.
-void write_latency_keys(json_out& o, const histogram& h) {
-  o.key("latency");
-  write_latency_stats(o, h);
-  o.key("latencyDetail");
-  write_latency_summary(o, h);
-  o.key("latencyHistogram").string(h.encode());
+// Every histogram of the document goes through here: under each of `keys`, its stats, its
+// summary and its encoding; null under each without a histogram.
+void write_histogram(json_out& o, const detail::histogram_keys& keys, const histogram* h) {
+  if (h == nullptr) {
+    for (const char* key : {keys.stats, keys.detail, keys.encoded}) {
+      if (key != nullptr) o.key(key).null();
+    }
+    return;
+  }
+  if (keys.stats != nullptr) {
+    o.key(keys.stats);
+    write_latency_stats(o, *h);
+  }
+  if (keys.detail != nullptr) {
+    o.key(keys.detail);
+    write_latency_summary(o, *h);
+  }
+  if (keys.encoded != nullptr) o.key(keys.encoded).string(h->encode());
+}
+
+// results.handshake, .messages and .recovery.
+template <class Section>
+void write_latency_section(json_out& o, const detail::latency_section_format<Section>& format,
+                           const Section& s) {
+  o.key(format.name).begin_object();
+  for (const detail::count_key<Section>& c : format.counts) o.key(c.key).u64(s.*c.value);
+  o.key(format.rate_key).number((s.*format.rate)());
+  write_histogram(o, detail::section_latency_keys, &s.latency);
+  o.end_object();
 }
 
 void write_layout(json_out& o, const histogram_layout& l) {
@@ -150,14 +174,7 @@ void write_series(json_out& o, const time_series& s) {
     o.key("gauges").begin_array();
     for (const std::int64_t g : snap.gauges) o.i64(g);
     o.end_array();
-    if (snap.latency) {
-      o.key("latency");
-      write_latency_summary(o, *snap.latency);
-      o.key("histogram").string(snap.latency->encode());
-    } else {
-      o.key("latency").null();
-      o.key("histogram").null();
-    }
+    write_histogram(o, detail::interval_keys, snap.latency ? &*snap.latency : nullptr);
     o.end_object();
   }
   o.end_array();
@@ -204,12 +221,7 @@ void write_results(json_out& o, const report& r) {
   o.key("connectionsPerSec").number(r.connections_per_sec());
   o.end_object();
 
-  o.key("connectTime");
-  if (r.connect_time) {
-    write_latency_stats(o, *r.connect_time);
-  } else {
-    o.null();
-  }
+  write_histogram(o, detail::connect_time_stats_keys, r.connect_time ? &*r.connect_time : nullptr);
 
   o.key("retries").begin_object();
   o.key("totalRetries").u64(r.total_retries);
@@ -228,36 +240,9 @@ void write_results(json_out& o, const report& r) {
     o.key("droppedConnections").u64(s.dropped_connections);
     o.end_object();
   }
-  if (r.handshake) {
-    const handshake_section& s = *r.handshake;
-    o.key("handshake").begin_object();
-    o.key("attempted").u64(s.attempted);
-    o.key("successful").u64(s.successful);
-    o.key("failed").u64(s.failed);
-    o.key("successRate").number(s.success_rate());
-    write_latency_keys(o, s.latency);
-    o.end_object();
-  }
-  if (r.messages) {
-    const messages_section& s = *r.messages;
-    o.key("messages").begin_object();
-    o.key("sent").u64(s.sent);
-    o.key("received").u64(s.received);
-    o.key("failed").u64(s.failed);
-    o.key("deliveryRate").number(s.delivery_rate());
-    write_latency_keys(o, s.latency);
-    o.end_object();
-  }
-  if (r.recovery) {
-    const recovery_section& s = *r.recovery;
-    o.key("recovery").begin_object();
-    o.key("attempted").u64(s.attempted);
-    o.key("received").u64(s.received);
-    o.key("failed").u64(s.failed);
-    o.key("deliveryRate").number(s.delivery_rate());
-    write_latency_keys(o, s.latency);
-    o.end_object();
-  }
+  if (r.handshake) write_latency_section(o, detail::handshake_format, *r.handshake);
+  if (r.messages) write_latency_section(o, detail::messages_format, *r.messages);
+  if (r.recovery) write_latency_section(o, detail::recovery_format, *r.recovery);
   if (r.steady_messaging) {
     const steady_messaging_section& s = *r.steady_messaging;
     o.key("steadyMessaging").begin_object();
@@ -312,17 +297,11 @@ void write_results(json_out& o, const report& r) {
     o.end_object();
   }
 
-  if (r.connect_time) {
-    o.key("connectTimeDetail");
-    write_latency_summary(o, *r.connect_time);
-    o.key("connectTimeHistogram").string(r.connect_time->encode());
-  }
+  if (r.connect_time) write_histogram(o, detail::connect_time_keys, &*r.connect_time);
   o.key("histograms").begin_object();
   for (const auto& [name, h] : r.histograms) {
     o.key(name).begin_object();
-    o.key("detail");
-    write_latency_summary(o, h);
-    o.key("histogram").string(h.encode());
+    write_histogram(o, detail::named_histogram_keys, &h);
     o.end_object();
   }
   o.end_object();

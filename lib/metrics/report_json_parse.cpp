@@ -6,12 +6,14 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "metrics/iso_time_impl.hpp"
+#include "metrics/report_sections_impl.hpp"
 #include "relayload/error.hpp"
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/metrics/slo.hpp"
@@ -238,6 +240,28 @@ class report_parser {
     return true;
   }
 
+  // results.handshake, .messages or .recovery (optional): the counts, then the latency
+  // histogram; the rate and the latency's stats and detail are derived.
+  template <class Section>
+  bool parse_latency_section(const json& res, const std::string& path,
+                             const detail::latency_section_format<Section>& format,
+                             std::optional<Section>& out) {
+    const json* s = member(res, format.name);
+    if (s == nullptr) return true;
+    const std::string sp = join(path, format.name);
+    if (!s->IsObject()) return fail(sp, "expected an object");
+    Section sec;
+    for (const detail::count_key<Section>& c : format.counts) {
+      if (!get_u64(*s, c.key, sp, sec.*c.value)) return false;
+    }
+    if (!check_stats(*s, detail::section_latency_keys.stats, sp) ||
+        !get_histogram(*s, detail::section_latency_keys.encoded, sp, sec.latency)) {
+      return false;
+    }
+    out = std::move(sec);
+    return true;
+  }
+
   bool parse_results(const json& res, report& r) {
     const std::string p = "results";
     const json* c = object(res, "connections", p);
@@ -260,10 +284,10 @@ class report_parser {
         !get_u64(*retries, "totalRetries", join(p, "retries"), r.total_retries)) {
       return false;
     }
-    if (!check_stats(res, "connectTime", p)) return false;
-    if (member(res, "connectTimeHistogram") != nullptr) {
+    if (!check_stats(res, detail::connect_time_stats_keys.stats, p)) return false;
+    if (member(res, detail::connect_time_keys.encoded) != nullptr) {
       histogram h;
-      if (!get_histogram(res, "connectTimeHistogram", p, h)) return false;
+      if (!get_histogram(res, detail::connect_time_keys.encoded, p, h)) return false;
       r.connect_time = std::move(h);
     }
 
@@ -281,40 +305,10 @@ class report_parser {
       }
       r.steady_state = std::move(sec);
     }
-    if (const json* s = member(res, "handshake")) {
-      const std::string sp = join(p, "handshake");
-      if (!s->IsObject()) return fail(sp, "expected an object");
-      handshake_section sec;
-      if (!get_u64(*s, "attempted", sp, sec.attempted) ||
-          !get_u64(*s, "successful", sp, sec.successful) ||
-          !get_u64(*s, "failed", sp, sec.failed) || !check_stats(*s, "latency", sp) ||
-          !get_histogram(*s, "latencyHistogram", sp, sec.latency)) {
-        return false;
-      }
-      r.handshake = std::move(sec);
-    }
-    if (const json* s = member(res, "messages")) {
-      const std::string sp = join(p, "messages");
-      if (!s->IsObject()) return fail(sp, "expected an object");
-      messages_section sec;
-      if (!get_u64(*s, "sent", sp, sec.sent) || !get_u64(*s, "received", sp, sec.received) ||
-          !get_u64(*s, "failed", sp, sec.failed) || !check_stats(*s, "latency", sp) ||
-          !get_histogram(*s, "latencyHistogram", sp, sec.latency)) {
-        return false;
-      }
-      r.messages = std::move(sec);
-    }
-    if (const json* s = member(res, "recovery")) {
-      const std::string sp = join(p, "recovery");
-      if (!s->IsObject()) return fail(sp, "expected an object");
-      recovery_section sec;
-      if (!get_u64(*s, "attempted", sp, sec.attempted) ||
-          !get_u64(*s, "received", sp, sec.received) || !get_u64(*s, "failed", sp, sec.failed) ||
-          !check_stats(*s, "latency", sp) ||
-          !get_histogram(*s, "latencyHistogram", sp, sec.latency)) {
-        return false;
-      }
-      r.recovery = std::move(sec);
+    if (!parse_latency_section(res, p, detail::handshake_format, r.handshake) ||
+        !parse_latency_section(res, p, detail::messages_format, r.messages) ||
+        !parse_latency_section(res, p, detail::recovery_format, r.recovery)) {
+      return false;
     }
     if (const json* s = member(res, "steadyMessaging")) {
       const std::string sp = join(p, "steadyMessaging");
@@ -337,7 +331,7 @@ class report_parser {
       const std::string hp = join(join(p, "histograms"), name);
       if (!it->value.IsObject()) return fail(hp, "expected an object");
       histogram h;
-      if (!get_histogram(it->value, "histogram", hp, h)) return false;
+      if (!get_histogram(it->value, detail::named_histogram_keys.encoded, hp, h)) return false;
       if (!r.histograms.emplace(name, std::move(h)).second) return fail(hp, "defined twice");
     }
 
@@ -438,7 +432,7 @@ class report_parser {
       if (snap.index != i) return fail(join(ip, "index"), "intervals must be numbered 0, 1, 2, …");
       const json* counts = array(iv, "counts", ip);
       const json* gauges = array(iv, "gauges", ip);
-      const json* hist = required(iv, "histogram", ip);
+      const json* hist = required(iv, detail::interval_keys.encoded, ip);
       if (counts == nullptr || gauges == nullptr || hist == nullptr) return false;
       if (counts->Size() != s.options().counters.size() ||
           gauges->Size() != s.options().gauges.size()) {
@@ -455,11 +449,12 @@ class report_parser {
       }
       if (!hist->IsNull()) {
         histogram h;
-        if (!get_histogram(*hist, join(ip, "histogram"), h)) return false;
+        if (!get_histogram(*hist, join(ip, detail::interval_keys.encoded), h)) return false;
         snap.latency = std::move(h);
       }
       if (!s.append(std::move(snap))) {
-        return fail(join(ip, "histogram"), "layout differs from the series' layout");
+        return fail(join(ip, detail::interval_keys.encoded),
+                    "layout differs from the series' layout");
       }
     }
     out = std::move(s);
