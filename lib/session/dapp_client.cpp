@@ -44,8 +44,6 @@ class dapp_impl final : public party::impl {
     s.expires_at = wall + so.session_ttl;
     session_ = std::move(s);
 
-    state_ = party_state::connecting;
-    started_ = intended;
     const std::chrono::milliseconds offer_deadline =
         request_.expires_at +
         (o.mode == wire::session_mode::trusted ? so.handshake_grace : std::chrono::milliseconds(0));
@@ -57,19 +55,9 @@ class dapp_impl final : public party::impl {
       }
     });
 
-    open_transport();
-    const transport* raw = transport_.get();
-    transport_->connect(intended, [weak, raw](std::error_code ec) {
-      auto me = weak.lock();
-      if (!me || !me->handshaking(raw)) return;
-      if (ec) {
-        me->fail(party_stage::connect, ec);
-        return;
-      }
-      me->transport_->subscribe(me->request_.channel, [weak, raw](std::error_code sec) {
-        auto m2 = weak.lock();
-        if (m2 && sec && m2->handshaking(raw)) m2->fail(party_stage::subscribe, sec);
-      });
+    // The offer comes as a publication on the handshake channel (on_transport_message).
+    start_connecting(intended, [this] {
+      transport_->subscribe(request_.channel, connect_step(party_stage::subscribe, [] {}));
     });
     return request_;
   }
@@ -137,32 +125,18 @@ class dapp_impl final : public party::impl {
     return std::static_pointer_cast<dapp_impl>(shared_from_this());
   }
 
-  bool handshaking(const transport* raw) const noexcept {
-    return !detached_ && state_ == party_state::connecting && transport_.get() == raw;
-  }
-
   void on_transport_message(const incoming_message& m) override {
     if (m.channel == request_.channel) {
       // The handshake channel: only an offer, only while waiting for one (first one wins).
       if (state_ != party_state::connecting || offer_taken_) return;
-      auto msg = open_payload(m.payload);
-      if (!msg) {
-        report(party_stage::receive, msg.error());
-        return;
-      }
+      auto msg = open_or_report(m.payload);
+      if (!msg) return;
       if (msg->type == wire::protocol_message_type::handshake_offer) take_offer(msg->offer);
       return;
     }
     if (!session_ || session_->channel.empty() || m.channel != session_->channel) return;
-    if (session_expired()) {
-      fail(party_stage::session, make_error_code(errc::session_expired));
-      return;
-    }
-    auto msg = open_payload(m.payload);
-    if (!msg) {
-      report(party_stage::receive, msg.error());
-      return;
-    }
+    auto msg = open_session_payload(m.payload);
+    if (!msg) return;
     if (msg->type != wire::protocol_message_type::message) return;
     if (state_ == party_state::connected) {
       deliver(msg->payload, m.sender, m.nonce, delivery_of(m.source), m.received_at);
@@ -220,21 +194,14 @@ class dapp_impl final : public party::impl {
     otp_asked_ = false;
     session_->channel = "session:" + pending_offer_->channel_id;
     session_->their_public_key = wallet_key_;
-    std::weak_ptr<dapp_impl> weak = self();
-    const transport* raw = transport_.get();
-    transport_->subscribe(session_->channel, [weak, raw](std::error_code ec) {
-      auto me = weak.lock();
-      if (!me || !me->handshaking(raw)) return;
-      if (ec) {
-        me->fail(party_stage::subscribe, ec);
-        return;
-      }
-      if (me->request_.mode == wire::session_mode::trusted) {
-        me->complete();  // no ack in trusted mode
+    const auto subscribed = [this] {
+      if (request_.mode == wire::session_mode::trusted) {
+        complete();  // no ack in trusted mode
       } else {
-        me->send_ack();
+        send_ack();
       }
-    });
+    };
+    transport_->subscribe(session_->channel, connect_step(party_stage::subscribe, subscribed));
   }
 
   void send_ack() {
@@ -245,17 +212,8 @@ class dapp_impl final : public party::impl {
       fail(party_stage::ack, payload.error());
       return;
     }
-    std::weak_ptr<dapp_impl> weak = self();
-    const transport* raw = transport_.get();
     transport_->publish(session_->channel, std::move(*payload),
-                        [weak, raw](std::error_code ec, const publish_info&) {
-                          auto me = weak.lock();
-                          if (!me || !me->handshaking(raw)) return;
-                          if (ec)
-                            me->fail(party_stage::ack, ec);
-                          else
-                            me->complete();
-                        });
+                        connect_step(party_stage::ack, [this] { complete(); }));
   }
 
   void complete() {

@@ -173,6 +173,20 @@ result<wire::protocol_message> party::impl::open_payload(std::string_view payloa
   return wire::decode_protocol_message(*plain);
 }
 
+result<wire::protocol_message> party::impl::open_or_report(std::string_view payload) {
+  auto msg = open_payload(payload);
+  if (!msg) report(party_stage::receive, msg.error());
+  return msg;
+}
+
+result<wire::protocol_message> party::impl::open_session_payload(std::string_view payload) {
+  if (session_expired()) {
+    fail(party_stage::session, make_error_code(errc::session_expired));
+    return unexpected(errc::session_expired);
+  }
+  return open_or_report(payload);
+}
+
 bool party::impl::session_expired() const {
   return session_ && ctx_.options->wall_now() > session_->expires_at;
 }
@@ -278,29 +292,9 @@ std::error_code party::impl::resume(time_point intended) {
   }
   if (session_expired()) return make_error_code(errc::session_expired);
   if (auto ok = ctx_.keys.validate_peer_key(session_->their_public_key); !ok) return ok.error();
-  state_ = party_state::connecting;
-  started_ = intended;
-  open_transport();
-  std::weak_ptr<impl> weak = weak_from_this();
-  const transport* raw = transport_.get();
-  transport_->connect(intended, [weak, raw](std::error_code ec) {
-    auto self = weak.lock();
-    if (!self || self->detached_ || self->transport_.get() != raw) return;
-    if (self->state_ != party_state::connecting) return;
-    if (ec) {
-      self->fail(party_stage::connect, ec);
-      return;
-    }
-    self->transport_->subscribe(self->session_->channel, [weak, raw](std::error_code sec) {
-      auto me = weak.lock();
-      if (!me || me->detached_ || me->transport_.get() != raw) return;
-      if (me->state_ != party_state::connecting) return;
-      if (sec) {
-        me->fail(party_stage::subscribe, sec);
-        return;
-      }
-      me->on_resumed();
-    });
+  start_connecting(intended, [this] {
+    transport_->subscribe(session_->channel,
+                          connect_step(party_stage::subscribe, [this] { on_resumed(); }));
   });
   return {};
 }

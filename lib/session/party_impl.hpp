@@ -1,7 +1,7 @@
 // Private: the machinery the dApp and wallet clients share (the JS BaseClient): session,
-// nonce state, the current transport and the ones still closing, encryption, expiry, the
-// life-cycle calls, and event delivery with the "owner may be destroyed inside a callback"
-// rule.
+// nonce state, the current transport and the ones still closing, the steps of the connect
+// set-up, encryption, expiry, the life-cycle calls, and event delivery with the "owner may be
+// destroyed inside a callback" rule.
 #pragma once
 
 #include <asio/post.hpp>
@@ -58,10 +58,50 @@ class party::impl : public std::enable_shared_from_this<party::impl> {
   /// `then` runs once it has ended.
   void close_transport(done_handler then);
 
+  /// The set-up every connect and resume starts with: CONNECTING from `intended` over a new
+  /// transport (open_transport()) that connects at once; connect_step() says what follows.
+  template <class F>
+  void start_connecting(time_point intended, F connected) {
+    state_ = party_state::connecting;
+    started_ = intended;
+    open_transport();
+    transport_->connect(intended, connect_step(party_stage::connect, std::move(connected)));
+  }
+
+  /// The completion handler of one step of the set-up (connect, subscribe, publish) on the
+  /// current transport, for done_handler and publish_handler alike. Once the operation ends
+  /// it does nothing unless the party still connects over that transport
+  /// (connecting_over()); then an error fails the party at `stage`, and success runs
+  /// `next()`. `next` runs only while a reference to the party is held, so it may use `this`.
+  template <class F>
+  auto connect_step(party_stage stage, F next) {
+    return [weak = weak_from_this(), raw = transport_.get(), stage, next = std::move(next)](
+               std::error_code ec, const auto&...) {
+      const auto self = weak.lock();
+      if (!self || !self->connecting_over(raw)) return;
+      if (ec) {
+        self->fail(stage, ec);
+        return;
+      }
+      next();
+    };
+  }
+
+  /// Whether the party is still CONNECTING over `raw`, the transport a step of the set-up
+  /// started on: not detached, and that transport not replaced (closing) meanwhile.
+  bool connecting_over(const transport* raw) const noexcept {
+    return !detached_ && state_ == party_state::connecting && transport_.get() == raw;
+  }
+
   /// The peer-encrypted payload of a protocol message's plaintext.
   result<std::string> encrypt_for_peer(std::string_view plaintext);
   /// Decrypts an envelope payload with our private key and parses the protocol message.
   result<wire::protocol_message> open_payload(std::string_view payload);
+  /// open_payload() of a received payload; one that does not open is reported (not fatal).
+  result<wire::protocol_message> open_or_report(std::string_view payload);
+  /// open_or_report() of a payload received on the session channel, where an expired session
+  /// fails the party instead (errc::session_expired).
+  result<wire::protocol_message> open_session_payload(std::string_view payload);
   /// Whether the session's 30-day lifetime has passed (wall clock).
   bool session_expired() const;
 

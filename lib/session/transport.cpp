@@ -163,8 +163,7 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
       if ((*it)->channel != channel) continue;
       std::unique_ptr<sub> s = std::move(*it);
       subs_.erase(it);
-      timers_.cancel(s->timeout);
-      for (auto& w : s->waiters) post_done(std::move(w), make_error_code(errc::cancelled));
+      fail_waiters(*s, make_error_code(errc::cancelled));
       client_->unsubscribe(channel, {});
       return;
     }
@@ -177,14 +176,9 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
       return;
     }
     disconnecting_ = true;
-    timers_.cancel(retry_);
-    retry_ = 0;
-    inflight_ = false;
     drop_queue();
     for (auto& s : subs_) {
-      timers_.cancel(s->timeout);
-      for (auto& w : s->waiters) post_done(std::move(w), make_error_code(errc::disconnected));
-      s->waiters.clear();
+      fail_waiters(*s, make_error_code(errc::disconnected));
       client_->unsubscribe(s->channel, {});
     }
     subs_.clear();
@@ -282,15 +276,8 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
   void on_stopped(client::stop_reason reason, const client::client_error& cause) {
     if (detached_) return;
     // Nothing queued can go any more: fail it rather than let it hang.
-    timers_.cancel(retry_);
-    retry_ = 0;
-    inflight_ = false;
     drop_queue();
-    for (auto& s : subs_) {
-      timers_.cancel(s->timeout);
-      for (auto& w : s->waiters) post_done(std::move(w), make_error_code(errc::disconnected));
-      s->waiters.clear();
-    }
+    for (auto& s : subs_) fail_waiters(*s, make_error_code(errc::disconnected));
     if (callbacks_.on_stopped) {
       callbacks_.on_stopped(reason, cause);
       if (detached_) return;
@@ -502,7 +489,12 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
     });
   }
 
+  // Fails every queued publish (also the one in flight or waiting for a retry): nothing
+  // will send them any more.
   void drop_queue() {
+    timers_.cancel(retry_);
+    retry_ = 0;
+    inflight_ = false;
     std::deque<outgoing> dropped;
     dropped.swap(queue_);
     const time_point now = timers_.now();
@@ -514,6 +506,14 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
   }
 
   // ---- helpers -------------------------------------------------------------------------
+
+  // A subscribe that will not complete: its timeout is off and its waiters get `ec` (from
+  // the event loop).
+  void fail_waiters(sub& s, std::error_code ec) {
+    timers_.cancel(s.timeout);
+    for (auto& w : s.waiters) post_done(std::move(w), ec);
+    s.waiters.clear();
+  }
 
   void post_done(done_handler done, std::error_code ec) {
     if (!done) return;

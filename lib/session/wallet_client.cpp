@@ -40,33 +40,16 @@ class wallet_impl final : public party::impl {
     session_ = std::move(s);
     request_ = request;
     otp_override_ = o.otp;
-    state_ = party_state::connecting;
-    started_ = intended;
 
-    open_transport();
-    std::weak_ptr<wallet_impl> weak = self();
-    const transport* raw = transport_.get();
-    transport_->connect(intended, [weak, raw](std::error_code ec) {
-      auto me = weak.lock();
-      if (!me || !me->handshaking(raw)) return;
-      if (ec) {
-        me->fail(party_stage::connect, ec);
-        return;
-      }
+    start_connecting(intended, [this] {
       // Both subscribes go out at once (§5.5: subscribe handshake#2, subscribe session#3,
       // then the two history fetches).
-      me->subscribes_left_ = 2;
-      auto on_sub = [weak, raw](std::error_code sec) {
-        auto m2 = weak.lock();
-        if (!m2 || !m2->handshaking(raw)) return;
-        if (sec) {
-          m2->fail(party_stage::subscribe, sec);
-          return;
-        }
-        if (--m2->subscribes_left_ == 0) m2->publish_offer();
-      };
-      me->transport_->subscribe(me->request_.channel, on_sub);
-      me->transport_->subscribe(me->session_->channel, on_sub);
+      subscribes_left_ = 2;
+      auto on_sub = connect_step(party_stage::subscribe, [this] {
+        if (--subscribes_left_ == 0) publish_offer();
+      });
+      transport_->subscribe(request_.channel, on_sub);
+      transport_->subscribe(session_->channel, on_sub);
     });
     return {};
   }
@@ -78,29 +61,25 @@ class wallet_impl final : public party::impl {
     return std::static_pointer_cast<wallet_impl>(shared_from_this());
   }
 
-  bool handshaking(const transport* raw) const noexcept {
-    return !detached_ && state_ == party_state::connecting && transport_.get() == raw;
-  }
-
   void publish_offer() {
     wire::handshake_offer offer;
     offer.public_key_b64 = public_key_to_base64(session_->keys.public_key);
     // channelId is the session channel without its first "session:".
     offer.channel_id = session_->channel.substr(session_prefix.size());
-    std::weak_ptr<wallet_impl> weak = self();
-    const transport* raw = transport_.get();
     if (request_.mode == wire::session_mode::untrusted) {
       otp_ = otp_override_.empty() ? ctx_.ids.otp() : otp_override_;
       deadline_ = ctx_.options->wall_now() + ctx_.options->otp_ttl;
       offer.otp = otp_;
       offer.deadline = deadline_;
       if (callbacks_.on_display_otp) {
+        const transport* raw = transport_.get();
         callbacks_.on_display_otp(otp_, deadline_);
-        if (!handshaking(raw)) return;
+        if (!connecting_over(raw)) return;
       }
       // Armed BEFORE the offer goes out: an ack that overtakes the publish reply is kept
       // (the JS wallet registers its listener only after the publish resolves, §6 Q3).
       awaiting_ack_ = true;
+      std::weak_ptr<wallet_impl> weak = self();
       ack_timer_.arm_after(ctx_.options->otp_ttl, [weak] {
         auto me = weak.lock();
         if (me && me->state_ == party_state::connecting) {
@@ -115,34 +94,19 @@ class wallet_impl final : public party::impl {
       fail(party_stage::offer, payload.error());
       return;
     }
-    transport_->publish(
-        request_.channel, std::move(*payload),
-        [weak, raw](std::error_code ec, const publish_info&) {
-          auto me = weak.lock();
-          if (!me || !me->handshaking(raw)) return;
-          if (ec) {
-            me->fail(party_stage::offer, ec);
-            return;
-          }
-          me->offer_published_ = true;
-          // Trusted: CONNECTED at once, without waiting for the dApp.
-          if (me->request_.mode == wire::session_mode::trusted || me->ack_received_) {
-            me->complete();
-          }
-        });
+    const auto published = [this] {
+      offer_published_ = true;
+      // Trusted: CONNECTED at once, without waiting for the dApp.
+      if (request_.mode == wire::session_mode::trusted || ack_received_) complete();
+    };
+    transport_->publish(request_.channel, std::move(*payload),
+                        connect_step(party_stage::offer, published));
   }
 
   void on_transport_message(const incoming_message& m) override {
     if (!session_ || m.channel != session_->channel) return;  // the handshake channel: nothing
-    if (session_expired()) {
-      fail(party_stage::session, make_error_code(errc::session_expired));
-      return;
-    }
-    auto msg = open_payload(m.payload);
-    if (!msg) {
-      report(party_stage::receive, msg.error());
-      return;
-    }
+    auto msg = open_session_payload(m.payload);
+    if (!msg) return;
     switch (msg->type) {
       case wire::protocol_message_type::handshake_ack:
         if (!awaiting_ack_ || ack_received_) return;  // nobody waits: ignored, as in JS
