@@ -5,9 +5,10 @@
 
 set_property(GLOBAL PROPERTY RELAYLOAD_LAYERS "")
 
-# relayload_add_layer(<name> [DEPENDS <layer>...] [LIBS <target>...])
+# relayload_add_layer(<name> [DEPENDS <layer>...] [LIBS <target>...] [PCH <header>...])
+# PCH: headers to precompile when RELAYLOAD_PCH is ON (cmake/RelayloadPch.cmake).
 function(relayload_add_layer name)
-  cmake_parse_arguments(arg "" "" "DEPENDS;LIBS" ${ARGN})
+  cmake_parse_arguments(arg "" "" "DEPENDS;LIBS;PCH" ${ARGN})
   set(_dir "${PROJECT_SOURCE_DIR}/lib/${name}")
   file(GLOB _sources CONFIGURE_DEPENDS "${_dir}/*.cpp")
   if(NOT _sources)
@@ -22,6 +23,7 @@ function(relayload_add_layer name)
   set_target_properties(${_target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   relayload_set_warnings(${_target})
   relayload_enable_sanitizers(${_target})
+  relayload_precompile(${_target} LIBRARY ${arg_PCH})
 
   set(_closure ${_target})
   foreach(dep IN LISTS arg_DEPENDS)
