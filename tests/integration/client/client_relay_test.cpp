@@ -258,7 +258,7 @@ TEST_CASE("a storm of 2,000 connections: every one accounted", "[integration][cl
 }
 
 TEST_CASE("5,000 connections held for 5 s, then 10 % dropped by the relay during the hold",
-          "[integration][client][pool]") {
+          "[integration][client][pool][heavy]") {
   raise_open_file_limit();
   auto relay = start_relay();
   asio::io_context io;

@@ -43,7 +43,7 @@ TEST_CASE("connection-storm of 2000 accounts for every connection", "[integratio
 }
 
 TEST_CASE("steady-state of 5000 held 5 s with 10% dropped mid-hold reports exactly those",
-          "[integration][scenario]") {
+          "[integration][scenario][heavy]") {
   raise_open_file_limit();
   auto relay = start_relay();
   const auto o = options(*relay, "steady-state", 5000);
