@@ -27,7 +27,9 @@ done
 
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=$(mktemp -d /tmp/relayload-ci-time.XXXXXX)
-cleanup() { rm -rf "$work"; }
+# The clone and the step logs are removed after a run that passed, and kept after one that
+# failed (the path is printed) so that the failing step's whole log can be read.
+cleanup() { if [[ ${failed:-0} == 0 ]]; then rm -rf "$work"; else echo "time_ci: logs kept in $work" >&2; fi; }
 trap cleanup EXIT
 
 # CI finds shared/ beside the clone; so must this clone.
@@ -54,6 +56,7 @@ for step in "${steps[@]}"; do
   if ! (cd "$work/main" && eval "$step") </dev/null >"$log" 2>&1; then
     tail -40 "$log"
     echo "time_ci: FAILED: $step" >&2
+    failed=1
     exit 1
   fi
   secs=$(echo "$(date +%s.%N) - $start" | bc)

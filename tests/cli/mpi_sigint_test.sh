@@ -5,6 +5,9 @@
 set -u
 cli=$1; mpirun=$2; dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# mpirun sends SIGKILL odls_base_sigkill_timeout seconds (default 1) after its SIGTERM; a
+# sanitized build needs longer than that to stop, gather and merge (README, Distributed runs).
+OMPI_MCA_odls_base_sigkill_timeout=10 \
 "$mpirun" --oversubscribe --allow-run-as-root -np 4 "$cli" --scenario=steady-state \
   --connections=200 --ramp-up=0.5 --duration=600 --threads=1 --no-progress \
   --output="$dir/merged.json" >"$dir/log" 2>&1 &
