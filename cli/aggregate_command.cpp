@@ -105,7 +105,7 @@ int run_aggregate(const aggregate_command& command) {
   // Reports written before their objectives were set (a shard's own file) carry none: judge
   // the merged report by the original tool's defaults.
   if (merged->slos.empty()) merged->slos = metrics::default_slos(*merged);
-  fmt::print("\n{}", metrics::render_summary(*merged, {false}));
+  fmt::print("\n{}", metrics::render_summary(*merged, {use_color(command.color)}));
   if (!command.output.empty()) {
     if (auto err = write_file_atomically(command.output, metrics::to_json(*merged))) {
       std::cerr << "relayload-cli aggregate: error: cannot write " << command.output << ": "

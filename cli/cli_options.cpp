@@ -37,6 +37,7 @@ struct run_flags {
   bool insecure = false;
   bool fail_on_slo = false;
   bool no_progress = false;
+  std::string color = "auto";
   std::vector<std::string> slo;             // --slo, one expression per flag
   std::string report_html, csv, hdr;        // --report, --csv, --hdr
   std::vector<CLI::Option*> export_options;
@@ -86,6 +87,19 @@ void check_export_paths(const std::vector<CLI::Option*>& options,
       problems.push_back(o->get_name() + ": empty path");
     }
   }
+}
+
+void add_color_option(CLI::App& app, std::string& color) {
+  app.add_option("--color", color,
+                 "colour the summary: auto (on a terminal, unless NO_COLOR is set), always, never")
+      ->type_name("WHEN")
+      ->capture_default_str();
+}
+
+void convert_color(const std::string& text, color_choice& out,
+                   std::vector<std::string>& problems) {
+  if (auto c = parse_color_choice(text)) out = *c;
+  else problems.push_back("--color: '" + text + "' is not one of auto, always, never");
 }
 
 void add_run_flags(CLI::App& app, run_flags& f) {
@@ -170,6 +184,7 @@ void add_run_flags(CLI::App& app, run_flags& f) {
   app.add_flag("--fail-on-slo", f.fail_on_slo, "exit 3 when an SLO is breached");
   add_slo_and_export_flags(app, f.slo, f.report_html, f.csv, f.hdr, f.export_options);
   app.add_flag("--no-progress", f.no_progress, "no live progress line");
+  add_color_option(app, f.color);
 }
 
 // Converts every flag; collects every problem instead of stopping at the first.
@@ -260,6 +275,7 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
   check_export_paths(f.export_options, problems);
   cmd.exports = {f.report_html, f.csv, f.hdr};
   cmd.progress = !f.no_progress;
+  convert_color(f.color, cmd.color, problems);
   // Range checks (zero, negative, huge) for the values that converted.
   for (auto& p : o.validate()) {
     if (std::find(problems.begin(), problems.end(), p) == problems.end()) problems.push_back(p);
@@ -387,13 +403,15 @@ parse_outcome parse_command_line(int argc, char** argv,
   relay_app->add_option("--ping-interval", relay_ping, "seconds between server pings (default 25)")->type_name("SECONDS");
 
   aggregate_command aggregate;
-  auto add_aggregate = [&aggregate](CLI::App& parent) {
+  std::string color = "auto";  // --color of aggregate and report (run has its own in run_flags)
+  auto add_aggregate = [&aggregate, &color](CLI::App& parent) {
     CLI::App* a = parent.add_subcommand(
         "aggregate", "merge report files exactly (from their histograms) into one report");
     a->add_option("--input", aggregate.input, "folder of .json reports (not recursive)")
         ->type_name("DIR")
         ->required();
     a->add_option("--output", aggregate.output, "write the merged report here")->type_name("FILE");
+    add_color_option(*a, color);
     return a;
   };
   CLI::App* aggregate_app = add_aggregate(app);
@@ -415,6 +433,7 @@ parse_outcome parse_command_line(int argc, char** argv,
                            report.exports.hdr_dir, report_exports_options, true);
   report_app->add_flag("--fail-on-slo", report.fail_on_slo,
                        "exit 3 when an SLO carried by the report is breached");
+  add_color_option(*report_app, color);
 
   parse_outcome outcome;
   try {
@@ -440,9 +459,11 @@ parse_outcome parse_command_line(int argc, char** argv,
     cmd.kind = command_kind::report;
     convert_slos(report_slo, report.slos, problems);
     check_export_paths(report_exports_options, problems);
+    convert_color(color, report.color, problems);
     cmd.report = report;
   } else if (aggregate_app->parsed() || results_aggregate_app->parsed()) {
     cmd.kind = command_kind::aggregate;
+    convert_color(color, aggregate.color, problems);
     cmd.aggregate = aggregate;
   } else if (relay_app->parsed()) {
     cmd.kind = command_kind::relay;

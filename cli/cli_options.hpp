@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "terminal.hpp"
 #include "relayload/metrics/slo_objective.hpp"
 #include "relayload/scenario/run_options.hpp"
 #include "relayload/scenario/scenario_registry.hpp"
@@ -31,6 +32,7 @@ struct relay_command {
 struct aggregate_command {
   std::string input;
   std::string output;
+  color_choice color = color_choice::automatic;  ///< --color
 };
 
 /// Files rendered from a report besides the JSON: --report (HTML), --csv (time series),
@@ -47,10 +49,12 @@ struct report_command {
   report_exports exports;  ///< -o/--output is exports.html
   std::vector<metrics::slo_objective> slos;  ///< --slo, parsed
   bool fail_on_slo = false;
+  color_choice color = color_choice::automatic;  ///< --color
 };
 
 struct parsed_command {
   command_kind kind = command_kind::run;
+  color_choice color = color_choice::automatic;  ///< --color (run)
   scenario::run_options run;
   std::string output;          ///< --output (run)
   bool fail_on_slo = false;    ///< --fail-on-slo (run)

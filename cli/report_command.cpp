@@ -101,7 +101,7 @@ int run_report(const report_command& command) {
   else if (report.slos.empty())
     report.slos = metrics::default_slos(report);
 
-  fmt::print("{}", metrics::render_summary(report, {false}));
+  fmt::print("{}", metrics::render_summary(report, {use_color(command.color)}));
   int code = write_report_exports(report, command.exports);
   const bool judged = command.fail_on_slo || !command.slos.empty();
   if (code == exit_code::ok && judged && metrics::any_failed(metrics::evaluate_slos(report))) {

@@ -1,6 +1,4 @@
 // `relayload-cli [run]`: parse → pre-flight → run → render → exit code.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +18,7 @@
 #include "relayload/relay/embedded_relay.hpp"
 #include "relayload/scenario/runner.hpp"
 #include "signals.hpp"
+#include "terminal.hpp"
 
 namespace relayload::cli {
 
@@ -37,8 +36,9 @@ std::string secs(milliseconds ms) {
 
 void print_configuration(const scenario::run_options& o, const scenario::scenario_info& info,
                          const std::string& output, unsigned shards) {
+  // 38 columns inside the box on every line (the title line had 39).
   fmt::print("╔══════════════════════════════════════╗\n"
-             "║        LOAD TEST RUNNER (relayload)   ║\n"
+             "║     LOAD TEST RUNNER (relayload)     ║\n"
              "╚══════════════════════════════════════╝\n");
   fmt::print("Configuration:\n  Target:           {}\n  Scenario:         {}\n", o.target,
              o.scenario);
@@ -80,7 +80,7 @@ void print_configuration(const scenario::run_options& o, const scenario::scenari
 // Runs until the report is ready, drawing progress and turning signals into stop/abort.
 metrics::report drive(scenario::runner& runner, signal_watch& signals, bool show_progress) {
   auto future = runner.start();
-  const bool tty = ::isatty(STDOUT_FILENO) != 0;
+  const bool tty = stdout_is_terminal();
   const auto started = steady_clock::now();
   auto last_line = started;
   int interrupts = 0;
@@ -161,8 +161,7 @@ int conclude_run(const metrics::report& measured, const parsed_command& command,
   if (!command.output.empty()) {
     write_error = write_file_atomically(command.output, metrics::to_json(report));
   }
-  const bool color = ::isatty(STDOUT_FILENO) != 0;
-  fmt::print("\n{}", metrics::render_summary(report, {color}));
+  fmt::print("\n{}", metrics::render_summary(report, {use_color(command.color)}));
   const auto verdicts = metrics::evaluate_slos(report);
 
   if (!command.output.empty()) {
