@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times .ci/run step by step in a fresh clone, the way CI runs it.
 #
-#   benchmarks/ci/time_ci.sh [--cold] [REV]
+#   benchmarks/ci/time_ci.sh [--cold | --cache DIR] [REV]
 #
 # Clones REV (default HEAD) of this repository into a new temporary folder next to no build,
 # then runs the steps of the command in .ci/run (split at `&&`, so the steps are exactly CI's)
@@ -10,20 +10,27 @@
 #
 # --cold: compile with an empty, throw-away ccache folder (CCACHE_DIR), so the figure is what a
 # new machine pays for compiling; the user's cache (~/.cache/ccache) is neither read nor touched.
-# Without it, the user's cache is used as CI uses it (warm when a build of similar sources ran).
+# --cache DIR: use DIR as the cache (created when missing): a new DIR gives a cold run that
+# leaves its cache behind, and a second run with the same DIR is the warm run that follows it.
+# Without either, the user's cache is used as CI uses it.
 # Packages are not uninstalled: on a new machine add the install step's download time.
 set -euo pipefail
 
 cold=0
+cache=
 rev=HEAD
-for arg in "$@"; do
-  case "$arg" in
+while (($#)); do
+  case "$1" in
     --cold) cold=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    -*) echo "time_ci: unknown option '$arg'" >&2; exit 1 ;;
-    *) rev=$arg ;;
+    --cache) [[ $# -ge 2 ]] || { echo "time_ci: --cache needs a folder" >&2; exit 1; }
+             cache=$(realpath -m "$2"); shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -*) echo "time_ci: unknown option '$1'" >&2; exit 1 ;;
+    *) rev=$1 ;;
   esac
+  shift
 done
+if ((cold)) && [[ -n $cache ]]; then echo "time_ci: --cold or --cache, not both" >&2; exit 1; fi
 
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=$(mktemp -d /tmp/relayload-ci-time.XXXXXX)
@@ -39,14 +46,17 @@ if [[ -d "$repo/../shared" ]]; then cp -r "$repo/../shared" "$work/shared"; fi
 
 if ((cold)); then
   export CCACHE_DIR="$work/ccache"
+elif [[ -n $cache ]]; then
+  mkdir -p "$cache"
+  export CCACHE_DIR="$cache"
 fi
 export CI=true
 
 cmdline=$(grep -E '^bash cmake/install-deps.sh' "$work/main/.ci/run")
 mapfile -t steps < <(sed 's/ && /\n/g' <<<"$cmdline")
 
-printf 'time_ci: %s at %s, %s cache, %d steps\n' "$work/main" \
-  "$(git -C "$work/main" rev-parse --short HEAD)" "$( ((cold)) && echo cold || echo user)" \
+printf 'time_ci: %s at %s, ccache %s, %d steps\n' "$work/main" \
+  "$(git -C "$work/main" rev-parse --short HEAD)" "${CCACHE_DIR:-the user's}" \
   "${#steps[@]}"
 total=0
 rows=()
@@ -67,6 +77,4 @@ for step in "${steps[@]}"; do
   grep -E 'tests passed|Total Test time' "$log" | sed 's/^/          /' || true
 done
 printf '%8.1f  total (%.1f min)\n' "$total" "$(echo "$total / 60" | bc -l)"
-if ((cold)); then
-  echo "ccache (throw-away): $(ccache -s 2>/dev/null | grep -E 'Hits|Misses' | tr -s ' ' | paste -sd';')"
-fi
+echo "ccache: $(ccache -s 2>/dev/null | grep -E '^ *(Hits|Misses)' | tr -s ' ' | paste -sd';')"
