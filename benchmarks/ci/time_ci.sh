@@ -56,7 +56,7 @@ cmdline=$(grep -E '^bash cmake/install-deps.sh' "$work/main/.ci/run")
 mapfile -t steps < <(sed 's/ && /\n/g' <<<"$cmdline")
 
 printf 'time_ci: %s at %s, ccache %s, %d steps\n' "$work/main" \
-  "$(git -C "$work/main" rev-parse --short HEAD)" "${CCACHE_DIR:-the user's}" \
+  "$(git -C "$work/main" rev-parse --short HEAD)" "${CCACHE_DIR:-~/.cache/ccache}" \
   "${#steps[@]}"
 total=0
 rows=()
