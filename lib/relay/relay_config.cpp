@@ -238,9 +238,51 @@ bool valid_namespace_name(const std::string& name) {
   });
 }
 
+// The largest repetition count in a channel_regex: Go's regexp (Centrifugo's) refuses more
+// than 1000, and libstdc++'s std::regex overflows a signed long on a count of 19+ digits
+// (undefined behaviour, found by fuzz_relay_config) instead of refusing it.
+constexpr std::uint64_t max_repeat_count = 1000;
+
+// The first repetition count ({n}, {n,}, {n,m}) above max_repeat_count, outside bracket
+// expressions and escapes, as written; empty when there is none.
+std::string oversized_repeat_count(const std::string& pattern) {
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char ch = pattern[i];
+    if (ch == '\\') {
+      ++i;  // the escaped character is a literal
+    } else if (in_class) {
+      in_class = ch != ']';
+    } else if (ch == '[') {
+      in_class = true;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;  // "[]...]": ']' is literal
+    } else if (ch == '{') {
+      for (std::size_t j = i + 1; j < pattern.size(); ++j) {
+        if (pattern[j] < '0' || pattern[j] > '9') continue;
+        std::size_t end = j;
+        while (end < pattern.size() && pattern[end] >= '0' && pattern[end] <= '9') ++end;
+        const std::string digits = pattern.substr(j, end - j);
+        // More digits than max_repeat_count has cannot be within it (leading zeros aside).
+        const auto significant = digits.find_first_not_of('0');
+        if (significant != std::string::npos &&
+            (digits.size() - significant > 4 ||
+             std::stoull(digits.substr(significant)) > max_repeat_count)) {
+          return digits;
+        }
+        j = end;
+        if (j >= pattern.size() || pattern[j] != ',') break;
+      }
+    }
+  }
+  return {};
+}
+
 void validate_channel_options(const namespace_options& n, const std::string& path,
                               std::vector<std::string>& problems) {
-  if (!n.channel_regex.empty()) {
+  if (const auto count = oversized_repeat_count(n.channel_regex); !count.empty()) {
+    problems.push_back(path + "channel_regex: repetition count " + count + " is larger than " +
+                       std::to_string(max_repeat_count) + " (the limit of Centrifugo's regexp)");
+  } else if (!n.channel_regex.empty()) {
     try {
       std::regex re(n.channel_regex, std::regex::ECMAScript);
       (void)re;

@@ -182,6 +182,29 @@ TEST_CASE("config: malformed files give a diagnostic naming file and field", "[r
         "relay.json: client.ping_interval: must not be negative");
 }
 
+TEST_CASE("config: a channel_regex repetition count above 1000 is refused, not compiled",
+          "[relay][config]") {
+  // 19+ digits overflowed libstdc++'s regex compiler (undefined behaviour; fuzz_relay_config).
+  const auto huge = diagnose(R"({"channel":{"namespaces":[
+      {"name":"a1","channel_regex":"^[0-9a.f]{4}-5[0-9a-f]{1277777777777777777777777777}$"}]}})");
+  CHECK(huge.find("channel.namespaces[0].channel_regex: repetition count "
+                  "1277777777777777777777777777 is larger than 1000") != std::string::npos);
+  const auto lower = diagnose(R"({"channel":{"namespaces":[
+      {"name":"a1","channel_regex":"^a{2,1001}$"}]}})");
+  CHECK(lower.find("repetition count 1001 is larger than 1000") != std::string::npos);
+  // At the limit, inside a bracket expression and escaped, it is no repetition count too big.
+  for (const char* ok : {R"(^a{1000}$)", R"(^a{0001000,1000}$)", R"(^[{]99999$)",
+                         R"(^\\{99999\\}$)"}) {
+    CAPTURE(ok);
+    const std::string json =
+        std::string(R"({"channel":{"namespaces":[{"name":"a1","channel_regex":")") + ok +
+        R"("}]}})";
+    std::string diagnostic;
+    CHECK(relay_config::from_json(json, "relay.json", diagnostic).has_value());
+    CHECK(diagnostic.empty());
+  }
+}
+
 TEST_CASE("config: semantic problems are all reported", "[relay][config]") {
   const auto d = diagnose(R"({"channel":{"namespaces":[
       {"name":"a"},
