@@ -6,7 +6,7 @@
 set_property(GLOBAL PROPERTY RELAYLOAD_LAYERS "")
 
 # relayload_add_layer(<name> [DEPENDS <layer>...] [LIBS <target>...] [PCH <header>...])
-# PCH: headers to precompile when RELAYLOAD_PCH is ON (cmake/RelayloadPch.cmake).
+# PCH: headers to precompile when RELAYLOAD_PCH is all (cmake/RelayloadPch.cmake).
 function(relayload_add_layer name)
   cmake_parse_arguments(arg "" "" "DEPENDS;LIBS;PCH" ${ARGN})
   set(_dir "${PROJECT_SOURCE_DIR}/lib/${name}")
