@@ -37,11 +37,12 @@ class result {
   bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
 
-  T& operator*() & noexcept { return *std::get_if<0>(&v_); }
-  const T& operator*() const& noexcept { return *std::get_if<0>(&v_); }
-  T&& operator*() && noexcept { return std::move(*std::get_if<0>(&v_)); }
-  T* operator->() noexcept { return std::get_if<0>(&v_); }
-  const T* operator->() const noexcept { return std::get_if<0>(&v_); }
+  /// Precondition of operator* and operator->: has_value() (as for std::expected).
+  T& operator*() & noexcept { return *get(); }
+  const T& operator*() const& noexcept { return *get(); }
+  T&& operator*() && noexcept { return std::move(*get()); }
+  T* operator->() noexcept { return get(); }
+  const T* operator->() const noexcept { return get(); }
 
   T& value() & { check(); return std::get<0>(v_); }
   const T& value() const& { check(); return std::get<0>(v_); }
@@ -58,6 +59,21 @@ class result {
   }
 
  private:
+  // The value, assuming has_value(). std::get_if alone returns nullptr for an error, and
+  // GCC's -Wnull-dereference then warns at every inlined `*r`; saying that the pointer is
+  // never null (the precondition above) removes that path instead of silencing the warning.
+  T* get() noexcept {
+    T* p = std::get_if<0>(&v_);
+    assert(p != nullptr && "operator* or -> on a failed result");
+    if (p == nullptr) __builtin_unreachable();
+    return p;
+  }
+  const T* get() const noexcept {
+    const T* p = std::get_if<0>(&v_);
+    assert(p != nullptr && "operator* or -> on a failed result");
+    if (p == nullptr) __builtin_unreachable();
+    return p;
+  }
   void check() const {
     if (!has_value()) throw std::system_error(std::get<1>(v_));
   }

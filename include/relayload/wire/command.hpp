@@ -142,6 +142,9 @@ struct command {
   const T* get() const noexcept { return std::get_if<T>(&body); }
   template <class T>
   T* get() noexcept { return std::get_if<T>(&body); }
+  /// The body as a T; throws std::bad_variant_access when it is of another kind.
+  template <class T>
+  const T& as() const { return std::get<T>(body); }
 };
 
 // Equality compares field values (views by content), for tests and caches.

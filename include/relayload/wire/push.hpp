@@ -71,6 +71,9 @@ struct push {
   const T* get() const noexcept { return std::get_if<T>(&body); }
   template <class T>
   T* get() noexcept { return std::get_if<T>(&body); }
+  /// The body as a T; throws std::bad_variant_access when it is of another kind.
+  template <class T>
+  const T& as() const { return std::get<T>(body); }
 };
 
 inline bool operator==(const join_push& a, const join_push& b) noexcept {

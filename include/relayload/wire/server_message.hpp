@@ -24,6 +24,9 @@ struct server_message {
   }
   const reply* get_reply() const noexcept { return std::get_if<reply>(&body); }
   const push* get_push() const noexcept { return std::get_if<push>(&body); }
+  /// The reply or push; throw std::bad_variant_access when the message is the other kind.
+  const reply& as_reply() const { return std::get<reply>(body); }
+  const push& as_push() const { return std::get<push>(body); }
   bool is_ping() const noexcept { return body.index() == 2; }
 };
 

@@ -50,7 +50,7 @@ TEST_CASE("C1 connect command") {
   const command& c = only_command(d, golden::c1_connect);
   CHECK(c.id == 1);
   REQUIRE(c.kind() == method::connect);
-  const auto& r = *c.get<connect_request>();
+  const auto& r = c.as<connect_request>();
   CHECK(r.name == "js");
   CHECK(r.token.empty());
   CHECK(r.data.empty());
@@ -72,7 +72,7 @@ TEST_CASE("C2 connect reply") {
   const reply& rep = only_reply(d, golden::c2_connect_reply);
   CHECK(rep.id == 1);
   REQUIRE(rep.kind() == reply_kind::connect);
-  CHECK(*rep.get<connect_result>() == r);
+  CHECK(rep.as<connect_result>() == r);
 }
 
 TEST_CASE("C4a subscribe command (centrifuge-js 5.4.0)") {
@@ -89,7 +89,7 @@ TEST_CASE("C4a subscribe command (centrifuge-js 5.4.0)") {
   const command& c = only_command(d, golden::c4a_subscribe);
   CHECK(c.id == 2);
   REQUIRE(c.kind() == method::subscribe);
-  CHECK(*c.get<subscribe_request>() == s);
+  CHECK(c.as<subscribe_request>() == s);
 }
 
 TEST_CASE("C4b subscribe command with flag (centrifuge-js >= 5.5)") {
@@ -107,7 +107,7 @@ TEST_CASE("C4b subscribe command with flag (centrifuge-js >= 5.5)") {
   const command& c = only_command(d, golden::c4b_subscribe_flag);
   CHECK(c.id == 2);
   REQUIRE(c.kind() == method::subscribe);
-  CHECK(*c.get<subscribe_request>() == s);
+  CHECK(c.as<subscribe_request>() == s);
 }
 
 TEST_CASE("C5a subscribe reply, empty stream") {
@@ -124,7 +124,7 @@ TEST_CASE("C5a subscribe reply, empty stream") {
   const reply& rep = only_reply(d, golden::c5a_subscribe_reply_empty);
   CHECK(rep.id == 2);
   REQUIRE(rep.kind() == reply_kind::subscribe);
-  CHECK(*rep.get<subscribe_result>() == r);
+  CHECK(rep.as<subscribe_result>() == r);
   CHECK(rep.get<subscribe_result>()->offset == 0);
 }
 
@@ -142,7 +142,7 @@ TEST_CASE("C5b subscribe reply, stream top 1") {
   reply_decoder d;
   const reply& rep = only_reply(d, golden::c5b_subscribe_reply_top1);
   REQUIRE(rep.kind() == reply_kind::subscribe);
-  CHECK(*rep.get<subscribe_result>() == r);
+  CHECK(rep.as<subscribe_result>() == r);
 }
 
 TEST_CASE("C6a history command") {
@@ -158,7 +158,7 @@ TEST_CASE("C6a history command") {
   const command& c = only_command(d, golden::c6a_history);
   CHECK(c.id == 3);
   REQUIRE(c.kind() == method::history);
-  const auto& got = *c.get<history_request>();
+  const auto& got = c.as<history_request>();
   CHECK(got == h);
   CHECK_FALSE(got.since.has_value());
   CHECK_FALSE(got.reverse);
@@ -176,7 +176,7 @@ TEST_CASE("C6b history reply, empty") {
   const reply& rep = only_reply(d, golden::c6b_history_reply_empty);
   CHECK(rep.id == 3);
   REQUIRE(rep.kind() == reply_kind::history);
-  CHECK(*rep.get<history_result>() == r);
+  CHECK(rep.as<history_result>() == r);
 }
 
 TEST_CASE("C6c history reply, one publication") {
@@ -192,7 +192,7 @@ TEST_CASE("C6c history reply, one publication") {
   reply_decoder d;
   const reply& rep = only_reply(d, golden::c6c_history_reply_one);
   REQUIRE(rep.kind() == reply_kind::history);
-  const auto& got = *rep.get<history_result>();
+  const auto& got = rep.as<history_result>();
   CHECK(got == r);
   REQUIRE(got.publications.size() == 1);
   // The raw data is the exact byte span of the input, and it unwraps to the M3 envelope.
@@ -217,7 +217,7 @@ TEST_CASE("C7a publish command") {
   const command& c = only_command(d, golden::c7a_publish);
   CHECK(c.id == 6);
   REQUIRE(c.kind() == method::publish);
-  const auto& p = *c.get<publish_request>();
+  const auto& p = c.as<publish_request>();
   CHECK(p.channel == golden::handshake_channel);
   CHECK(p.data == m3_data);
 }
@@ -315,10 +315,10 @@ TEST_CASE("C8b reconnect reply frame with a recovered publication") {
   REQUIRE(msgs.size() == 2);
   REQUIRE(msgs[0].kind() == server_message_kind::reply);
   CHECK(msgs[0].get_reply()->id == 8);
-  CHECK(*msgs[0].get_reply()->get<connect_result>() == c);
+  CHECK(msgs[0].as_reply().as<connect_result>() == c);
   REQUIRE(msgs[1].kind() == server_message_kind::reply);
   CHECK(msgs[1].get_reply()->id == 9);
-  const auto& got = *msgs[1].get_reply()->get<subscribe_result>();
+  const auto& got = msgs[1].as_reply().as<subscribe_result>();
   CHECK(got == s);
   REQUIRE(got.publications.size() == 1);
   const auto env = decode_envelope_data(got.publications[0].data);
@@ -340,7 +340,7 @@ TEST_CASE("C8c subscribe reply, not recovered") {
 
   reply_decoder d;
   const reply& rep = only_reply(d, golden::c8c_subscribe_reply_not_recovered);
-  const auto& got = *rep.get<subscribe_result>();
+  const auto& got = rep.as<subscribe_result>();
   CHECK(got == s);
   CHECK_FALSE(got.recovered);
   CHECK(got.publications.empty());
@@ -388,7 +388,7 @@ TEST_CASE("C10 error replies") {
     const reply& rep = only_reply(d, golden::c10_error_replies[i]);
     CHECK(rep.id == ids[i]);
     REQUIRE(rep.is_error());
-    CHECK(*rep.get<error_info>() == errors[i]);
+    CHECK(rep.as<error_info>() == errors[i]);
   }
 }
 

@@ -44,7 +44,7 @@ TEST_CASE("Reply decoder: pub data is a view of the received bytes") {
   const push& p = *only(d, frame).get_push();
   CHECK(p.channel == "c");
   CHECK(p.channel_id == 7);
-  const publication& pub = *p.get<publication>();
+  const publication& pub = p.as<publication>();
   CHECK(pub.data == R"({"x":"}\""})");
   CHECK(pub.data.data() == frame.data() + frame.find(R"({"x")"));
   CHECK(pub.offset == 3);
@@ -56,42 +56,41 @@ TEST_CASE("Reply decoder: pub data is a view of the received bytes") {
 TEST_CASE("Reply decoder: every push kind") {
   reply_decoder d;
   CHECK(only(d, R"({"push":{"channel":"c","join":{"info":{"user":"u","client":"k"}}}})")
-            .get_push()->get<join_push>()->info.user == "u");
+            .as_push().as<join_push>().info.user == "u");
   CHECK(only(d, R"({"push":{"channel":"c","leave":{"info":{"user":"","client":"k","conn_info":{"a":1}}}}})")
-            .get_push()->get<leave_push>()->info.conn_info == R"({"a":1})");
-  const auto* dc = only(d, R"({"push":{"disconnect":{"code":3001,"reason":"shutdown","reconnect":true}}})")
-                       .get_push()->get<disconnect_push>();
-  REQUIRE(dc);
-  CHECK(dc->code == 3001);
-  CHECK(dc->reason == "shutdown");
-  CHECK(dc->reconnect);
-  CHECK(only(d, R"({"push":{"message":{"data":"hi"}}})").get_push()->get<message_push>()->data ==
+            .as_push().as<leave_push>().info.conn_info == R"({"a":1})");
+  const auto& dc = only(d, R"({"push":{"disconnect":{"code":3001,"reason":"shutdown","reconnect":true}}})")
+                       .as_push().as<disconnect_push>();
+  CHECK(dc.code == 3001);
+  CHECK(dc.reason == "shutdown");
+  CHECK(dc.reconnect);
+  CHECK(only(d, R"({"push":{"message":{"data":"hi"}}})").as_push().as<message_push>().data ==
         R"("hi")");
   CHECK(only(d, R"({"push":{"channel":"c","subscribe":{"recoverable":true,"offset":4}}})")
-            .get_push()->get<subscribe_result>()->offset == 4);
+            .as_push().as<subscribe_result>().offset == 4);
   CHECK(only(d, R"({"push":{"connect":{"client":"z","ping":25}}})")
-            .get_push()->get<connect_result>()->ping == 25);
+            .as_push().as<connect_result>().ping == 25);
   CHECK(only(d, R"({"push":{"refresh":{"expires":true,"ttl":60}}})")
-            .get_push()->get<refresh_push>()->ttl == 60);
+            .as_push().as<refresh_push>().ttl == 60);
   CHECK(only(d, R"({"push":{"channel":"c","unsubscribe":{"code":2000,"reason":"server unsubscribe"}}})")
-            .get_push()->get<unsubscribe_push>()->code == 2000);
+            .as_push().as<unsubscribe_push>().code == 2000);
 }
 
 TEST_CASE("Reply decoder: every result kind") {
   reply_decoder d;
-  const auto& pr = *only(d, R"({"id":4,"presence":{"presence":{"k1":{"user":"","client":"k1"},"k2":{"user":"u","client":"k2"}}}})")
-                        .get_reply()->get<presence_result>();
+  const auto& pr = only(d, R"({"id":4,"presence":{"presence":{"k1":{"user":"","client":"k1"},"k2":{"user":"u","client":"k2"}}}})")
+                        .as_reply().as<presence_result>();
   REQUIRE(pr.clients.size() == 2);
   CHECK(pr.clients[1].client == "k2");
-  const auto& ps = *only(d, R"({"id":5,"presence_stats":{"num_clients":2,"num_users":1}})")
-                        .get_reply()->get<presence_stats_result>();
+  const auto& ps = only(d, R"({"id":5,"presence_stats":{"num_clients":2,"num_users":1}})")
+                        .as_reply().as<presence_stats_result>();
   CHECK(ps.num_clients == 2);
   CHECK(ps.num_users == 1);
-  CHECK(only(d, R"({"id":6,"rpc":{"data":[1]}})").get_reply()->get<rpc_result>()->data == "[1]");
+  CHECK(only(d, R"({"id":6,"rpc":{"data":[1]}})").as_reply().as<rpc_result>().data == "[1]");
   CHECK(only(d, R"({"id":7,"refresh":{"client":"c","expires":true,"ttl":9}})")
-            .get_reply()->get<refresh_result>()->ttl == 9);
+            .as_reply().as<refresh_result>().ttl == 9);
   CHECK(only(d, R"({"id":8,"sub_refresh":{"expires":true}})")
-            .get_reply()->get<sub_refresh_result>()->expires);
+            .as_reply().as<sub_refresh_result>().expires);
   CHECK(only(d, R"({"id":9,"unsubscribe":{}})").get_reply()->kind() == reply_kind::unsubscribe);
   // An error takes precedence over a result key.
   CHECK(only(d, R"({"id":2,"subscribe":{},"error":{"code":105,"message":"already subscribed"}})")

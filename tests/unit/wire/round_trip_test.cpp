@@ -149,8 +149,8 @@ TEST_CASE("Round trip: a batched frame of mixed server messages") {
   reply_decoder d;
   const auto& msgs = decode_messages(d, frame);
   REQUIRE(msgs.size() == 3);
-  CHECK(msgs[1].get_push()->get<publication>()->offset == 2);
-  CHECK(*msgs[1].get_push()->get<publication>() == full_publication(2));
+  CHECK(msgs[1].as_push().as<publication>().offset == 2);
+  CHECK(msgs[1].as_push().as<publication>() == full_publication(2));
 }
 
 TEST_CASE("Encoders append to existing content") {
