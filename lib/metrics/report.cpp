@@ -173,6 +173,16 @@ result<void> report::merge(const report& other) {
   m.connections.failed = add(m.connections.failed, other.connections.failed);
   m.connections.immediate = add(m.connections.immediate, other.connections.immediate);
   m.connections.recovered = add(m.connections.recovered, other.connections.recovered);
+  if (m.connections_opened && other.connections_opened) {
+    m.connections_opened = add(*m.connections_opened, *other.connections_opened);
+  } else {
+    m.connections_opened.reset();
+  }
+  for (const std::string& k : other.config_unused) {
+    if (std::find(m.config_unused.begin(), m.config_unused.end(), k) == m.config_unused.end()) {
+      m.config_unused.push_back(k);
+    }
+  }
   m.total_retries = add(m.total_retries, other.total_retries);
   m.counters.merge(other.counters);
   m.errors.merge(other.errors);
@@ -190,7 +200,8 @@ result<void> report::merge(const report& other) {
 
 bool operator==(const report& a, const report& b) {
   return a.scenario == b.scenario && a.target == b.target && a.start_time == b.start_time &&
-         a.end_time == b.end_time && a.config == b.config && a.connections == b.connections &&
+         a.end_time == b.end_time && a.config == b.config && a.config_unused == b.config_unused &&
+         a.connections == b.connections && a.connections_opened == b.connections_opened &&
          a.total_time == b.total_time && a.connect_time == b.connect_time &&
          a.total_retries == b.total_retries && a.steady_state == b.steady_state &&
          a.handshake == b.handshake && a.messages == b.messages && a.recovery == b.recovery &&

@@ -18,6 +18,7 @@
 #include "relayload/metrics/latency_summary.hpp"
 #include "relayload/metrics/report_export.hpp"
 #include "relayload/metrics/slo.hpp"
+#include "relayload/metrics/storm_summary.hpp"
 
 namespace relayload::metrics {
 
@@ -99,14 +100,15 @@ std::string frame() {
                      num(left), num(top), num(plot_w), num(plot_h));
 }
 
+// Above the plot area, so that it never hides data.
 std::string legend(const std::vector<std::string>& names) {
   std::string out = "<g class=\"legend\">\n";
-  double x = left + 8;
+  double x = left;
   for (std::size_t i = 0; i < names.size(); ++i) {
     out += fmt::format(
         "<rect class=\"swatch s{}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"4\"/>"
         "<text x=\"{}\" y=\"{}\">{}</text>\n",
-        i % 6, num(x), num(top + 8), num(x + 18), num(top + 13), html_escape(names[i]));
+        i % 6, num(x), num(top - 14), num(x + 18), num(top - 9), html_escape(names[i]));
     x += 26 + 7.0 * static_cast<double>(std::min<std::size_t>(names[i].size(), 40));
   }
   return out + "</g>\n";
@@ -207,6 +209,74 @@ std::string column_chart(const std::string& id, const std::string& title,
   return out;
 }
 
+// A value in milliseconds with about three significant digits ("0.412", "12.5", "1003").
+std::string short_ms(double v) {
+  if (!std::isfinite(v)) return "0";
+  if (std::fabs(v) >= 100) return fmt::format("{:.0f}", v);
+  if (std::fabs(v) >= 10) return fmt::format("{:.1f}", v);
+  if (std::fabs(v) >= 1) return fmt::format("{:.2f}", v);
+  return fmt::format("{:.3f}", v);
+}
+
+// Groups of bars side by side, one bar per series (p50, p99, …) in each group, on a log y
+// scale of whole decades; values at or below zero are drawn at the bottom.
+std::string grouped_log_chart(
+    const std::string& id, const std::string& title,
+    const std::vector<std::pair<std::string, std::vector<double>>>& groups,
+    const std::vector<std::string>& series_names, const std::string& x_label,
+    const std::string& y_label) {
+  double lo = 0, hi = 0;
+  for (const auto& g : groups) {
+    for (const double v : g.second) {
+      if (!(v > 0) || !std::isfinite(v)) continue;
+      lo = lo > 0 ? std::min(lo, v) : v;
+      hi = std::max(hi, v);
+    }
+  }
+  if (!(hi > 0)) lo = hi = 1;
+  const int d_lo = static_cast<int>(std::floor(std::log10(lo)));
+  const int d_hi = std::max(d_lo + 1, static_cast<int>(std::ceil(std::log10(hi))));
+  const auto y_of = [&](double v) {
+    const double lv = v > 0 && std::isfinite(v) ? std::log10(v) : d_lo;
+    return top + plot_h - std::clamp((lv - d_lo) / (d_hi - d_lo), 0.0, 1.0) * plot_h;
+  };
+  std::string out = svg_open(id, title);
+  out += "<g class=\"grid\">\n";
+  for (int d = d_lo; d <= d_hi; ++d) {
+    const double v = std::pow(10.0, d);
+    const double y = y_of(v);
+    out += fmt::format(
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\" "
+        "text-anchor=\"end\">{}</text>\n",
+        num(left), num(y), num(left + plot_w), num(y), num(left - 6), num(y + 4),
+        d >= -3 ? tick(v) : fmt::format("{:g}", v));
+  }
+  out += "</g>\n" + frame();
+  const double slot = plot_w / static_cast<double>(std::max<std::size_t>(groups.size(), 1));
+  const double per_bar =
+      slot * 0.7 / static_cast<double>(std::max<std::size_t>(series_names.size(), 1));
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const double x0 = left + slot * static_cast<double>(i) + slot * 0.15;
+    for (std::size_t k = 0; k < groups[i].second.size() && k < series_names.size(); ++k) {
+      const double v = groups[i].second[k];
+      const double y = y_of(v);
+      const double x = x0 + per_bar * static_cast<double>(k);
+      out += fmt::format(
+          "<rect class=\"bar s{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{} {}: {} "
+          "ms</title></rect>\n<text class=\"bar-value\" x=\"{}\" y=\"{}\" "
+          "text-anchor=\"middle\">{}</text>\n",
+          k % 6, num(x + 1), num(y), num(per_bar - 2), num(std::max(top + plot_h - y, 1.0)),
+          html_escape(groups[i].first), html_escape(series_names[k]), short_ms(v),
+          num(x + per_bar / 2), num(y - 4), short_ms(v));
+    }
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                       num(left + slot * (static_cast<double>(i) + 0.5)), num(top + plot_h + 19),
+                       html_escape(groups[i].first));
+  }
+  out += legend(series_names) + axis_labels(x_label, y_label) + "</svg>\n";
+  return out;
+}
+
 // Horizontal bars (long category names such as error causes).
 std::string bar_chart(const std::string& id, const std::string& title,
                       const std::vector<std::pair<std::string, double>>& bars,
@@ -260,39 +330,98 @@ double to_ms(double ns) { return ns / 1e6; }
 
 // ---- the charts ----------------------------------------------------------------------
 
-std::string active_connections_chart(const report& r) {
-  const std::string id = "chart-active-connections";
-  const auto it = r.series.find("connections");
-  if (it == r.series.end()) return no_data(id, "this report has no \"connections\" time series");
-  const time_series& s = it->second;
-  const auto g = s.gauge_id("active");
-  if (!g || s.intervals().empty()) return no_data(id, "no intervals of active connections");
-  line_series active{"active", {}};
-  active.points.push_back({0, 0});
-  for (const interval_snapshot& snap : s.intervals()) {
-    if (*g >= snap.gauges.size()) continue;
-    active.points.push_back({std::chrono::duration<double>(s.start_of(snap.index + 1)).count(),
-                             static_cast<double>(snap.gauges[*g])});
-  }
-  std::vector<line_series> all{active};
-  if (const auto d = s.gauge_id("down")) {
-    line_series down{"down", {{0, 0}}};
-    for (const interval_snapshot& snap : s.intervals()) {
-      if (*d >= snap.gauges.size()) continue;
-      down.points.push_back({std::chrono::duration<double>(s.start_of(snap.index + 1)).count(),
-                             static_cast<double>(snap.gauges[*d])});
-    }
-    all.push_back(std::move(down));
-  }
-  return line_chart(id, "Active connections over time", all, {}, "time since start (s)",
-                    "connections");
+const time_series* find_series(const report& r, const char* name) {
+  const auto it = r.series.find(name);
+  return it == r.series.end() ? nullptr : &it->second;
 }
 
-std::string connect_latency_chart(const report& r) {
-  const std::string id = "chart-connect-latency";
-  if (!r.connect_time) return no_data(id, "connect time does not apply to this scenario");
+// End of interval `index` of `s`, in seconds from t0: where its value is plotted.
+double end_s(const time_series& s, std::uint64_t index) {
+  return std::chrono::duration<double>(s.start_of(index + 1)).count();
+}
+
+// The x axis of every chart over time: the whole run, so that the charts line up.
+x_axis time_axis(const report& r) {
+  x_axis xa;
+  xa.max = std::max(1e-3, std::chrono::duration<double>(r.total_time).count());
+  for (const auto& [name, s] : r.series) {
+    if (!s.intervals().empty()) xa.max = std::max(xa.max, end_s(s, s.intervals().size() - 1));
+  }
+  return xa;
+}
+
+std::string missing_series(const std::string& id, const char* name) {
+  return no_data(id, fmt::format("this report has no \"{}\" time series (it was written by a "
+                                 "relayload that did not record one)",
+                                 name));
+}
+
+// Most points of a rate line: a short run's 10 ms intervals hold a handful of events each,
+// and a rate per interval would jump between 0 and hundreds per second.
+constexpr std::size_t rate_points_max = 60;
+
+// One line per counter of `s` (those of `names` that it has), as events per second over
+// bins of whole intervals (one interval per bin up to rate_points_max intervals).
+std::vector<line_series> counter_rates(
+    const time_series& s, const std::vector<std::pair<std::string, std::string>>& names) {
+  std::vector<line_series> out;
+  const std::size_t n = s.intervals().size();
+  const std::size_t per_bin = std::max<std::size_t>(1, (n + rate_points_max - 1) / rate_points_max);
+  const double bin_s =
+      std::chrono::duration<double>(s.options().interval).count() * static_cast<double>(per_bin);
+  for (const auto& [counter, label] : names) {
+    const auto id = s.counter_id(counter);
+    if (!id) continue;
+    line_series l{label, {{0, 0}}};
+    for (std::size_t first = 0; first < n; first += per_bin) {
+      const std::size_t last = std::min(n, first + per_bin);
+      std::uint64_t events = 0;
+      for (std::size_t i = first; i < last; ++i) events += s.intervals()[i].counters[*id];
+      // A last, partial bin is a rate over the intervals it has.
+      const double span = bin_s * static_cast<double>(last - first) / static_cast<double>(per_bin);
+      l.points.push_back({end_s(s, last - 1), static_cast<double>(events) / span});
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+// p50 and p99 of each interval that recorded latencies; empty when none did.
+std::vector<line_series> latency_lines(const time_series& s) {
+  const auto points = latency_over_time(s);
+  if (points.empty()) return {};
+  line_series p50{"p50", {}}, p99{"p99", {}};
+  for (const latency_point& p : points) {
+    const double t = static_cast<double>(p.timestamp_ms) / 1e3;
+    p50.points.push_back({t, p.p50});
+    p99.points.push_back({t, p.p99});
+  }
+  return {p50, p99};
+}
+
+std::string active_connections_chart(const report& r, const std::string& id) {
+  const time_series* s = find_series(r, connections_series);
+  if (s == nullptr) return missing_series(id, connections_series);
+  const auto g = s->gauge_id("active");
+  if (!g || s->intervals().empty()) return no_data(id, "no intervals of active connections");
+  std::vector<line_series> all;
+  for (const auto& [gauge, label] :
+       {std::pair<const char*, const char*>{"active", "active"}, {"down", "down (reconnecting)"}}) {
+    const auto k = s->gauge_id(gauge);
+    if (!k) continue;
+    line_series l{label, {{0, 0}}};
+    for (const interval_snapshot& snap : s->intervals()) {
+      l.points.push_back({end_s(*s, snap.index), static_cast<double>(snap.gauges[*k])});
+    }
+    all.push_back(std::move(l));
+  }
+  return line_chart(id, "Active connections over time", all, time_axis(r), "time since start (s)",
+                    r.counts_pairs() ? "connections (dApp + wallet)" : "connections");
+}
+
+std::string connect_latency_chart(const report& r, const std::string& id) {
   const histogram& h = *r.connect_time;
-  if (h.empty()) return no_data(id, "no successful connections");
+  if (h.empty()) return no_data(id, "no connection succeeded");
   std::vector<std::pair<std::string, double>> bars = {
       {"p50", to_ms(static_cast<double>(h.value_at_percentile(50)))},
       {"p90", to_ms(static_cast<double>(h.value_at_percentile(90)))},
@@ -303,32 +432,132 @@ std::string connect_latency_chart(const report& r) {
   return column_chart(id, "Connect latency percentiles", bars, "percentile", "connect time (ms)");
 }
 
-std::string message_latency_chart(const report& r) {
-  const std::string id = "chart-message-latency";
-  if (!r.steady_messaging) {
-    return no_data(id, "message latency over time is recorded by steady-messaging only");
-  }
-  const auto points = latency_over_time(r.steady_messaging->latency_over_time);
-  if (points.empty()) return no_data(id, "no exchange completed");
-  line_series p50{"p50", {}}, p99{"p99", {}};
-  for (const latency_point& p : points) {
-    const double t = static_cast<double>(p.timestamp_ms) / 1e3;
-    p50.points.push_back({t, p.p50});
-    p99.points.push_back({t, p.p99});
-  }
-  return line_chart(id, "Message latency over time", {p50, p99}, {}, "end of interval (s)",
+std::string handshake_rate_chart(const report& r, const std::string& id) {
+  const time_series* s = find_series(r, handshakes_series);
+  if (s == nullptr) return missing_series(id, handshakes_series);
+  if (s->intervals().empty()) return no_data(id, "no handshake was started");
+  return line_chart(
+      id, "Handshakes per second",
+      counter_rates(*s, {{"started", "started"}, {"completed", "completed"}, {"failed", "failed"}}),
+      time_axis(r), "time since start (s)", "handshakes per second");
+}
+
+std::string handshake_latency_chart(const report& r, const std::string& id) {
+  const time_series* s = find_series(r, handshakes_series);
+  if (s == nullptr) return missing_series(id, handshakes_series);
+  const auto lines = latency_lines(*s);
+  if (lines.empty()) return no_data(id, "no handshake completed");
+  return line_chart(id, "Handshake latency over time", lines, time_axis(r), "time since start (s)",
+                    "handshake time (ms)");
+}
+
+// The steady-messaging section's series, else the "messages" series; nullptr when neither.
+const time_series* message_series(const report& r) {
+  if (r.steady_messaging) return &r.steady_messaging->latency_over_time;
+  return find_series(r, messages_series);
+}
+
+std::string message_latency_chart(const report& r, const std::string& id) {
+  const time_series* s = message_series(r);
+  if (s == nullptr) return missing_series(id, messages_series);
+  const auto lines = latency_lines(*s);
+  if (lines.empty()) return no_data(id, "no exchange completed");
+  return line_chart(id, "Message latency over time", lines, time_axis(r), "time since start (s)",
                     "latency (ms)");
 }
 
-std::string latency_distribution_chart(const report& r) {
-  const std::string id = "chart-latency-distribution";
+bool has_recovery(const report& r) { return r.recovery || storm_summary::of(r); }
+
+std::string recovery_rate_chart(const report& r, const std::string& id) {
+  const time_series* s = find_series(r, recovery_series);
+  if (s == nullptr) return missing_series(id, recovery_series);
+  if (s->intervals().empty()) return no_data(id, "no recovery had an outcome");
+  return line_chart(id, "Recovery outcomes per second",
+                    counter_rates(*s, {{"received", "received from history"},
+                                       {"failed", "failed"},
+                                       {"back", "connections back"},
+                                       {"recoveredStreams", "streams recovered"},
+                                       {"recoveryFailed", "streams not recoverable"}}),
+                    time_axis(r), "time since start (s)", "outcomes per second");
+}
+
+std::string recovery_latency_chart(const report& r, const std::string& id) {
+  const time_series* s = find_series(r, recovery_series);
+  if (s == nullptr) return missing_series(id, recovery_series);
+  const auto lines = latency_lines(*s);
+  if (lines.empty()) return no_data(id, "no recovery succeeded");
+  return line_chart(id, "Recovery latency over time", lines, time_axis(r), "time since start (s)",
+                    r.recovery ? "recovery latency (ms)" : "time since the storm (ms)");
+}
+
+// The phases of a session, in the order a session goes through them; each is drawn when the
+// report measured it.
+struct session_phase {
+  const char* label;
+  const char* what;
+  const histogram* (*of)(const report&);
+};
+
+const histogram* named_histogram(const report& r, const char* name) {
+  const auto it = r.histograms.find(name);
+  return it == r.histograms.end() ? nullptr : &it->second;
+}
+
+const session_phase session_phases[] = {
+    {"dApp side", "session request → dApp connected",
+     [](const report& r) { return named_histogram(r, "handshake.dappSide"); }},
+    {"wallet side", "QR scan → wallet connected",
+     [](const report& r) { return named_histogram(r, "handshake.walletSide"); }},
+    {"handshake", "QR scan → dApp connected",
+     [](const report& r) { return r.handshake ? &r.handshake->latency : nullptr; }},
+    {"request leg", "dApp's send → wallet received, one way",
+     [](const report& r) { return named_histogram(r, "messages.requestLeg"); }},
+    {"think time", "the wallet's measured review time",
+     [](const report& r) { return named_histogram(r, "messages.thinkTime"); }},
+    {"response leg", "wallet's answer → dApp received, one way",
+     [](const report& r) { return named_histogram(r, "messages.responseLeg"); }},
+    {"recovery", "wallet's return → request received from history",
+     [](const report& r) -> const histogram* {
+       return r.recovery ? &r.recovery->latency : nullptr;
+     }},
+};
+
+bool measured(const histogram* h) { return h != nullptr && !h->empty(); }
+
+// p50 and p99 of each phase of a session that the report measured, side by side, on a log
+// scale: think time (about a second) and the message legs (milliseconds) both stay legible.
+std::string session_phases_chart(const report& r, const std::string& id) {
+  std::vector<std::pair<std::string, std::vector<double>>> groups;
+  for (const session_phase& p : session_phases) {
+    const histogram* h = p.of(r);
+    if (!measured(h)) continue;
+    groups.push_back({p.label,
+                      {to_ms(static_cast<double>(h->value_at_percentile(50))),
+                       to_ms(static_cast<double>(h->value_at_percentile(99)))}});
+  }
+  if (groups.empty()) return no_data(id, "no pair completed its handshake");
+  return grouped_log_chart(id, "Session phases", groups, {"p50", "p99"}, "phase of a session",
+                           "time (ms, log scale)");
+}
+
+std::string session_phases_note(const report& r) {
+  std::string out;
+  for (const session_phase& p : session_phases) {
+    if (!measured(p.of(r))) continue;
+    out += (out.empty() ? "" : "; ") + std::string(p.label) + ": " + p.what;
+  }
+  return out.empty() ? out : out + ".";
+}
+
+std::string latency_distribution_chart(const report& r, const std::string& id) {
   // x = log10(1 / (1 - p)): 0 at 0 %, 1 at 90 %, 2 at 99 %, … (HdrHistogram's plot).
   std::vector<line_series> all;
   int decades = 2;
   for (const auto& [name, h] : report_histograms(r)) {
     // The headline distributions only; the others are in the histogram table.
     const bool headline = name == "connectTime" || name == "handshake.latency" ||
-                          name == "messages.latency" || name == "recovery.latency";
+                          name == "messages.latency" || name == "recovery.latency" ||
+                          name == storm_recovery_histogram;
     if (!headline) continue;
     if (h->empty()) continue;
     line_series s{name, {}};
@@ -351,9 +580,7 @@ std::string latency_distribution_chart(const report& r) {
   return line_chart(id, "Latency by percentile", all, xa, "percentile", "latency (ms)");
 }
 
-std::string errors_chart(const report& r) {
-  const std::string id = "chart-errors";
-  if (r.errors.empty()) return no_data(id, "no errors were counted");
+std::string errors_chart(const report& r, const std::string& id) {
   auto entries = r.errors.entries();
   std::stable_sort(entries.begin(), entries.end(),
                    [](const auto& a, const auto& b) { return a.count > b.count; });
@@ -364,6 +591,78 @@ std::string errors_chart(const report& r) {
   }
   return bar_chart(id, "Errors by cause", bars, "count");
 }
+
+// Every chart the page knows: whether it applies to a report (a chart that cannot apply to
+// the scenario is left out) and how it is drawn (a chart that applies but has no data says
+// why instead).
+struct chart_kind {
+  const char* id;
+  const char* title;
+  bool (*applies)(const report&);
+  std::string (*draw)(const report&, const std::string& id);
+  std::string (*note)(const report&);
+};
+
+const chart_kind chart_kinds[] = {
+    {"chart-active-connections", "Active connections over time", [](const report&) { return true; },
+     active_connections_chart,
+     [](const report& r) -> std::string {
+       return r.counts_pairs() ? "Open WebSockets of both sides of every pair (dApp and wallet), "
+                                 "at the end of each interval."
+                               : "Level at the end of each interval.";
+     }},
+    {"chart-connect-latency", "Connect latency percentiles",
+     [](const report& r) { return r.connect_time.has_value(); }, connect_latency_chart,
+     [](const report&) -> std::string { return "From the intended start of each connection."; }},
+    {"chart-handshake-rate", "Handshakes per second",
+     [](const report& r) { return r.handshake.has_value(); }, handshake_rate_chart,
+     [](const report&) -> std::string {
+       return "Pairs that started their handshake (the dApp's session request), and handshakes "
+              "that completed (both sides connected) or failed, per second (over bins of whole "
+              "intervals, at most 60 points).";
+     }},
+    {"chart-handshake-latency", "Handshake latency p50 / p99 over time",
+     [](const report& r) { return r.handshake.has_value(); }, handshake_latency_chart,
+     [](const report&) -> std::string {
+       return "Per interval of completion: from the QR scan (the wallet's start) until the dApp "
+              "is connected.";
+     }},
+    {"chart-session-phases", "Session phases p50 / p99",
+     [](const report& r) { return r.handshake.has_value(); }, session_phases_chart,
+     session_phases_note},
+    {"chart-message-latency", "Message latency p50 / p99 over time",
+     [](const report& r) { return r.messages.has_value(); }, message_latency_chart,
+     [](const report&) -> std::string {
+       return "Per interval, from the intended send time (corrected for coordinated omission), "
+              "without the wallet's think time.";
+     }},
+    {"chart-recovery", "Recovery outcomes per second", has_recovery, recovery_rate_chart,
+     [](const report& r) -> std::string {
+       return r.recovery ? "Wallets back online that received their request from history, and "
+                           "those that did not, per second."
+                         : "Connections back and subscribed after the storm, and streams the "
+                           "relay could or could not recover, per second.";
+     }},
+    {"chart-recovery-latency", "Recovery latency p50 / p99 over time", has_recovery,
+     recovery_latency_chart,
+     [](const report& r) -> std::string {
+       return r.recovery ? "Per interval: from the wallet's intended return until the request "
+                           "arrived from history."
+                         : "Per interval: how long after the storm the connections that came "
+                           "back in it had been away.";
+     }},
+    {"chart-latency-distribution", "Latency distribution",
+     [](const report& r) {
+       return r.connect_time || r.handshake || r.messages || r.recovery ||
+              r.histograms.count(storm_recovery_histogram) != 0;
+     },
+     latency_distribution_chart,
+     [](const report&) -> std::string {
+       return "Latency at each percentile; the x axis stretches the tail (log of 1/(1-p)).";
+     }},
+    {"chart-errors", "Errors by cause", [](const report& r) { return !r.errors.empty(); },
+     errors_chart, [](const report&) -> std::string { return ""; }},
+};
 
 // ---- tables ----------------------------------------------------------------------------
 
@@ -376,11 +675,18 @@ std::string pct(double v) { return fmt::format("{:.2f}%", v); }
 std::string summary_table(const report& r) {
   std::string t = "<table class=\"figures\">\n";
   const auto& c = r.connections;
-  t += row("Connections", fmt::format("{} attempted, {} successful ({}), {} failed", c.attempted,
-                                      c.successful, pct(c.success_rate()), c.failed));
+  const bool pairs = r.counts_pairs();
+  t += row(pairs ? "Pairs" : "Connections",
+           fmt::format("{} attempted, {} successful ({}), {} failed", c.attempted, c.successful,
+                       pct(c.success_rate()), c.failed));
+  if (pairs && r.connections_opened) {
+    t += row("Connections opened",
+             fmt::format("{} (WebSockets of the pairs' dApps and wallets)", *r.connections_opened));
+  }
   t += row("Total time",
            fmt::format("{:.3f} s", std::chrono::duration<double>(r.total_time).count()));
-  t += row("Rate", fmt::format("{:.1f} per second", r.connections_per_sec()));
+  t += row("Rate", fmt::format("{:.1f} {} per second", r.connections_per_sec(),
+                               pairs ? "pairs" : "connections"));
   if (r.connect_time) {
     if (const auto s = latency_summary::from(*r.connect_time)) {
       t += row("Connect time", fmt::format("p50 {} ms, p99 {} ms, max {} ms", num(to_ms(s->p50)),
@@ -431,7 +737,12 @@ std::string config_table(const report& r) {
   t += row("target", r.target);
   t += row("start", detail::format_iso(r.start_time));
   t += row("end", detail::format_iso(r.end_time));
+  std::vector<std::string> left_out;
   for (const auto& [k, v] : r.config.entries()) {
+    if (std::find(r.config_unused.begin(), r.config_unused.end(), k) != r.config_unused.end()) {
+      left_out.push_back(k);
+      continue;
+    }
     std::string text = std::visit(
         [](const auto& x) -> std::string {
           using T = std::decay_t<decltype(x)>;
@@ -447,7 +758,15 @@ std::string config_table(const report& r) {
         v);
     t += row(k, text);
   }
-  return t + "</table>\n";
+  t += "</table>\n";
+  if (!left_out.empty()) {
+    std::string keys;
+    for (const std::string& k : left_out) keys += (keys.empty() ? "" : ", ") + k;
+    t += "<p class=\"note\" id=\"config-unused\">Not used by this run, so not shown (the JSON "
+         "keeps them): " +
+         html_escape(keys) + ".</p>\n";
+  }
+  return t;
 }
 
 std::string histogram_table(const report& r) {
@@ -483,12 +802,21 @@ svg.chart text{font:11px system-ui,sans-serif;fill:#3b4252}svg.chart .axis-label
 .series{fill:none;stroke-width:2}.dot{stroke:none}
 .s0{stroke:#2563eb;fill:#2563eb}.s1{stroke:#dc2626;fill:#dc2626}.s2{stroke:#059669;fill:#059669}
 .s3{stroke:#d97706;fill:#d97706}.s4{stroke:#7c3aed;fill:#7c3aed}.s5{stroke:#0891b2;fill:#0891b2}
-path.series{fill:none}.bar{fill:#2563eb}#chart-errors .bar{fill:#dc2626}
+path.series{fill:none}.bar{fill:#2563eb}.bar.s1{fill:#dc2626}#chart-errors .bar{fill:#dc2626}
+p.note{color:#5a6272;font-size:12px}
 div.no-data{border:1px dashed #b8bec9;color:#5a6272;padding:28px;text-align:center;background:#f7f8fa}
 figcaption{color:#5a6272;font-size:12px}
 )";
 
 }  // namespace
+
+std::vector<std::string> html_charts(const report& r) {
+  std::vector<std::string> out;
+  for (const chart_kind& k : chart_kinds) {
+    if (k.applies(r)) out.emplace_back(k.id);
+  }
+  return out;
+}
 
 std::string html_escape(std::string_view text) {
   std::string out;
@@ -538,15 +866,12 @@ std::string render_html(const report& r) {
   h += "<section id=\"summary\">\n<h2>Summary</h2>\n" + summary_table(r) + "</section>\n";
   h += "<section id=\"slo\">\n<h2>SLO verdicts</h2>\n" + slo_table(r) + "</section>\n";
   h += "<section id=\"charts\">\n<h2>Charts</h2>\n";
-  h += figure("Active connections over time", active_connections_chart(r),
-              "Level at the end of each interval.");
-  h += figure("Connect latency percentiles", connect_latency_chart(r),
-              "From the intended start of each connection.");
-  h += figure("Message latency p50 / p99 over time", message_latency_chart(r),
-              "Per interval, from the intended send time (corrected for coordinated omission).");
-  h += figure("Latency distribution", latency_distribution_chart(r),
-              "Latency at each percentile; the x axis stretches the tail (log of 1/(1-p)).");
-  h += figure("Errors by cause", errors_chart(r), "");
+  for (const chart_kind& k : chart_kinds) {
+    if (k.applies(r)) h += figure(k.title, k.draw(r, k.id), k.note(r));
+  }
+  if (r.errors.empty()) {
+    h += "<p class=\"note\" id=\"errors-none\">No errors were counted.</p>\n";
+  }
   h += "</section>\n";
   h += "<section id=\"histograms\">\n<h2>Histograms</h2>\n" + histogram_table(r) + "</section>\n";
   h += "<section id=\"configuration\">\n<h2>Run configuration</h2>\n" + config_table(r) +

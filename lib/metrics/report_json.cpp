@@ -214,6 +214,7 @@ void write_results(json_out& o, const report& r) {
   o.key("successRate").number(r.connections.success_rate());
   o.key("immediate").u64(r.connections.immediate);
   o.key("recovered").u64(r.connections.recovered);
+  if (r.connections_opened) o.key("opened").u64(*r.connections_opened);
   o.end_object();
 
   o.key("timing").begin_object();
@@ -345,6 +346,11 @@ std::string to_json(const report& r) {
   o.key("target").string(r.target);
   o.key("config");
   write_config(o, r.config);
+  if (!r.config_unused.empty()) {
+    o.key("configUnused").begin_array();
+    for (const std::string& k : r.config_unused) o.string(k);
+    o.end_array();
+  }
   o.key("results");
   write_results(o, r);
   o.key("schemaVersion").i64(report_schema_version);

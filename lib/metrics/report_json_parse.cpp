@@ -63,6 +63,16 @@ class report_parser {
     if (member(doc, "ranks") != nullptr && !parse_ranks(doc, r.ranks)) return false;
     const json* config = object(doc, "config", "");
     if (config == nullptr || !parse_config(*config, r.config)) return false;
+    // configUnused (optional, absent in older documents): distinct keys of config.
+    if (member(doc, "configUnused") != nullptr) {
+      if (!parse_names(doc, "configUnused", "", r.config_unused)) return false;
+      std::set<std::string> seen;
+      for (const std::string& k : r.config_unused) {
+        if (r.config.find(k) == nullptr || !seen.insert(k).second) {
+          return fail("configUnused", "expected distinct keys of config (\"" + k + "\")");
+        }
+      }
+    }
     const json* results = object(doc, "results", "");
     return results != nullptr && parse_results(*results, r) && parse_slos(doc, r);
   }
@@ -273,6 +283,11 @@ class report_parser {
         !get_u64(*c, "immediate", cp, r.connections.immediate) ||
         !get_u64(*c, "recovered", cp, r.connections.recovered)) {
       return false;
+    }
+    if (member(*c, "opened") != nullptr) {  // optional: absent in older documents
+      std::uint64_t opened = 0;
+      if (!get_u64(*c, "opened", cp, opened)) return false;
+      r.connections_opened = opened;
     }
     const json* timing = object(res, "timing", p);
     if (timing == nullptr ||

@@ -87,18 +87,26 @@ std::string render_summary(const report& r, const text_options& options) {
   out += rule + "\nRESULTS SUMMARY" + (r.partial ? "  (PARTIAL: the run did not complete)" : "") +
          "\n" + rule + "\n";
 
-  const bool pairs = r.handshake || r.recovery || r.steady_messaging;
+  // Session-pair counts are of pairs (the original's "Connection Pairs:" line, and the JSON);
+  // the WebSockets they opened follow, so that 20 pairs are never read as 20 connections.
+  const bool pairs = r.counts_pairs() || r.recovery || r.steady_messaging;
   const auto& c = r.connections;
-  out += fmt::format("{:<18}{} attempted, {} successful ({})\n",
+  std::string opened;
+  if (pairs && r.connections_opened) {
+    opened = fmt::format(", {} connection{} opened", *r.connections_opened,
+                         *r.connections_opened == 1 ? "" : "s");
+  }
+  out += fmt::format("{:<18}{} attempted, {} successful ({}){}\n",
                      pairs ? "Connection Pairs:" : "Connections:", c.attempted, c.successful,
-                     paint(by_floor(c.success_rate(), 99, 95), pct(c.success_rate())));
+                     paint(by_floor(c.success_rate(), 99, 95), pct(c.success_rate())), opened);
   if (!pairs) {
     out += fmt::format("  ✓ Immediate: {} | ↻ Recovered: {} | ✗ Failed: {}\n", c.immediate,
                        c.recovered, c.failed);
   }
   out += fmt::format("Total time:       {}ms\n",
                      (r.total_time.count() + 500'000) / 1'000'000);
-  out += fmt::format("Rate:             {:.1f} conn/sec\n", r.connections_per_sec());
+  out += fmt::format("Rate:             {:.1f} {}/sec\n", r.connections_per_sec(),
+                     pairs ? "pairs" : "conn");
   if (r.connect_time && !r.handshake) {
     out += "Connect:          " + latency_line(*r.connect_time, paint) + "\n";
   }

@@ -1,6 +1,7 @@
 #include "relayload/metrics/time_series.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <system_error>
@@ -195,6 +196,25 @@ result<void> time_series::merge(const time_series& other) {
   }
   dropped_ = saturating_add(dropped_, other.dropped_);
   return {};
+}
+
+std::chrono::nanoseconds series_interval_for(std::chrono::nanoseconds planned) noexcept {
+  using std::chrono::hours;
+  using std::chrono::milliseconds;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  // Round numbers a reader can count on an axis; no step is more than 3× the one before, so
+  // the first that fits leaves more than series_points_max / 3 intervals.
+  static constexpr std::chrono::nanoseconds ladder[] = {
+      milliseconds(10),  milliseconds(20),  milliseconds(25),  milliseconds(50), milliseconds(100),
+      milliseconds(200), milliseconds(250), milliseconds(500), seconds(1),       seconds(2),
+      seconds(5),        seconds(10),       seconds(15),       seconds(30),      minutes(1),
+      minutes(2),        minutes(5),        minutes(10),       minutes(15),      minutes(30),
+      hours(1),          hours(2),          hours(6),          hours(12),        hours(24)};
+  for (const std::chrono::nanoseconds step : ladder) {
+    if (planned <= step * series_points_max) return step;
+  }
+  return ladder[std::size(ladder) - 1];
 }
 
 }  // namespace relayload::metrics

@@ -25,6 +25,7 @@ class connection_shard final : public scenario_shard {
     apply_token_options(ctx.options, po.client);
     po.source_addresses = source_addresses(ctx.options);
     po.seed = ctx.seed;
+    po.series_interval = ctx.series_interval;
     pool_.emplace(ctx.client, std::move(po));
     pool_->callbacks().on_settled = [this] { on_settled(); };
   }

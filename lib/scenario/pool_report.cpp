@@ -12,6 +12,7 @@ void fill_from_pool(metrics::report& r, const client::pool_snapshot& s) {
   r.connections.immediate = c.immediate;
   r.connections.recovered = c.recovered;
   r.connections.successful = c.immediate + c.recovered;
+  r.connections_opened = r.connections.successful;  // one connection per success
   r.connections.failed = c.failed + c.not_started + c.pending();
   r.connect_time = s.connect_time;
   r.total_retries = c.retries;

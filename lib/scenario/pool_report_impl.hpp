@@ -12,8 +12,8 @@
 
 namespace relayload::scenario {
 
-/// Fills connections, connectTime, retries, errors, histograms, counters and the
-/// "connections" time series of `r` from `s`.
+/// Fills connections (and connections_opened), connectTime, retries, errors, histograms, counters
+/// and the "connections" time series of `r` from `s`.
 void fill_from_pool(metrics::report& r, const client::pool_snapshot& s);
 
 /// run_options::source_ips as addresses (they were validated before).

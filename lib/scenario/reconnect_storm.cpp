@@ -23,6 +23,7 @@
 #include "relayload/client/connection_pool.hpp"
 #include "relayload/error.hpp"
 #include "relayload/metrics/error_tally.hpp"
+#include "relayload/metrics/interval_recorder.hpp"
 #include "relayload/metrics/storm_summary.hpp"
 #include "relayload/pacing/constant_rate_schedule.hpp"
 #include "relayload/scenario/scenario_registry.hpp"
@@ -104,6 +105,7 @@ class storm_shard final : public scenario_shard {
   }
 
   void start() override {
+    recovery_.emplace(ctx_.t0, recovery_options());
     const auto total = ctx_.options.unit_count(false);
     const auto ramp = std::chrono::duration_cast<nanoseconds>(ctx_.options.ramp_up);
     for (auto* pool : pools()) {
@@ -141,6 +143,7 @@ class storm_shard final : public scenario_shard {
     po.client.give_up_after = ctx.options.connect_timeout;
     po.source_addresses = source_addresses(ctx.options);
     po.seed = seed;
+    po.series_interval = ctx.series_interval;
     return po;
   }
   client::pool_options pool_opts(std::uint64_t seed) const { return pool_opts_base(ctx_, seed); }
@@ -190,11 +193,20 @@ class storm_shard final : public scenario_shard {
       s.subscribed = true;
       return;
     }
-    if (info.was_recovering) ++(info.recovered ? recovered_streams_ : recovery_failed_);
+    const auto now = clock::now();
+    if (info.was_recovering) {
+      ++(info.recovered ? recovered_streams_ : recovery_failed_);
+      if (recovery_) recovery_->count(now, info.recovered ? 1 : 2);
+    }
     if (!s.held || s.back) return;
     s.back = true;
     ++back_;
-    recovery_time_.record(std::chrono::duration_cast<nanoseconds>(clock::now() - *storm_at_));
+    const auto away = std::chrono::duration_cast<nanoseconds>(now - *storm_at_);
+    recovery_time_.record(away);
+    if (recovery_) {
+      recovery_->record(now, away);
+      recovery_->count(now, 0);
+    }
     if (is_pub && !u.publishing && u.recv.held) publish_all(i);
     check_done();
   }
@@ -369,9 +381,21 @@ class storm_shard final : public scenario_shard {
     ctx_.done();
   }
 
+  // The "recovery" series: counters in the order of the ids used in on_subscribed().
+  metrics::time_series_options recovery_options() const {
+    metrics::time_series_options o;
+    o.interval = ctx_.series_interval;
+    o.counters = {"back", "recoveredStreams", "recoveryFailed"};
+    return o;
+  }
+
   metrics::report make_report(const client::pool_snapshot& s, clock::time_point end) const {
     metrics::report r;
     fill_from_pool(r, s);
+    metrics::time_series recovery =
+        recovery_ ? recovery_->series() : metrics::time_series(recovery_options());
+    if (recovery_) recovery.extend_to(recovery.index_at(end - ctx_.t0));
+    r.series.insert_or_assign(metrics::recovery_series, std::move(recovery));
     if (setup_error_) r.errors.add(setup_error_);
     r.errors.merge(subscribe_errors_);
     r.errors.merge(publish_errors_);
@@ -431,6 +455,7 @@ class storm_shard final : public scenario_shard {
   std::optional<metrics::report> final_;
 
   metrics::histogram recovery_time_;
+  std::optional<metrics::interval_recorder> recovery_;  // from start(), when t0 is known
   metrics::error_tally subscribe_errors_;
   metrics::error_tally publish_errors_;
   std::uint64_t held_ = 0, back_ = 0, recovered_streams_ = 0, recovery_failed_ = 0;

@@ -10,6 +10,8 @@ metrics::config_value seconds(std::chrono::milliseconds ms) {
   return static_cast<double>(ms.count()) / 1000.0;
 }
 
+bool is_storm(const scenario_info& info) { return info.name == "reconnect-storm"; }
+
 }  // namespace
 
 metrics::config_map report_config(const run_options& options, const scenario_info& info) {
@@ -26,16 +28,45 @@ metrics::config_map report_config(const run_options& options, const scenario_inf
   }
   if (info.uses_pairs) {
     c.set("mode", std::string(to_string(options.mode)));
+    if (options.mode == handshake_mode::untrusted)
+      c.set("otpDelaySec", seconds(options.otp_entry_delay));
     c.set("crypto", std::string(to_string(options.crypto)));
     c.set("walletDelaySec", seconds(options.wallet_connect_delay));
-    if (info.name == "realistic-session") c.set("responseDelaySec", seconds(options.response_delay));
+    if (info.name == "realistic-session")
+      c.set("responseDelaySec", seconds(options.response_delay));
     c.set("messageTimeoutSec", seconds(options.message_timeout));
     c.set("handshakeTimeoutSec", seconds(options.handshake_timeout));
+  }
+  if (is_storm(info)) {
+    c.set("stormAfterSec", seconds(options.storm_after));
+    c.set("stormPairs", options.storm_pairs);
+    if (options.storm_pairs) {
+      c.set("stormOutageSec", seconds(options.storm_outage));
+      c.set("messagesPerSession", static_cast<std::int64_t>(options.messages_per_session));
+      c.set("messageTimeoutSec", seconds(options.message_timeout));
+    }
   }
   c.set("connectTimeoutSec", seconds(options.connect_timeout));
   c.set("commandTimeoutSec", seconds(options.command_timeout));
   c.set("sourceIps", static_cast<std::int64_t>(options.source_ips.size()));
   return c;
+}
+
+std::vector<std::string> report_config_unused(const run_options& options,
+                                              const scenario_info& info) {
+  std::vector<std::string> out;
+  // The original wrote --duration for every scenario; these never read it.
+  if (info.name == "connection-storm" || info.name == "realistic-session" ||
+      info.name == "async-delivery") {
+    out.emplace_back("durationSec");
+  }
+  // async-delivery's wallet scans at once: no QR delay.
+  if (info.name == "async-delivery") out.emplace_back("walletDelaySec");
+  // The session pairs' transports keep the MWP clients' own command timeouts.
+  if (info.uses_pairs) out.emplace_back("commandTimeoutSec");
+  // No source addresses given: the kernel chose them.
+  if (options.source_ips.empty()) out.emplace_back("sourceIps");
+  return out;
 }
 
 }  // namespace relayload::scenario

@@ -1,5 +1,6 @@
 #include "relayload/scenario/run_options.hpp"
 
+#include <algorithm>
 #include <asio/ip/address.hpp>
 
 #include "relayload/net/ws_url.hpp"
@@ -117,6 +118,37 @@ std::vector<std::string> run_options::validate() const {
   }
   if (token_ttl.count() <= 0) out.push_back("--token-ttl must be at least 1 second");
   return out;
+}
+
+namespace {
+
+std::chrono::milliseconds plan_of(const run_options& o, std::string_view scenario) noexcept {
+  using std::chrono::milliseconds;
+  // What the options do not fix: connects, handshakes, recoveries (milliseconds on a LAN).
+  constexpr milliseconds settle{1'000};
+  // realistic-session's pause before each exchange (session_scenarios.cpp).
+  constexpr milliseconds exchange_gap{500};
+  const milliseconds ramp = o.ramp_up;
+  if (scenario == "connection-storm") return ramp + settle;
+  if (scenario == "realistic-session") {
+    const auto exchanges =
+        static_cast<milliseconds::rep>(std::min<std::uint64_t>(o.messages_per_session, max_units));
+    return ramp + o.wallet_connect_delay + (exchange_gap + o.response_delay) * exchanges + settle;
+  }
+  if (scenario == "async-delivery") return ramp + o.delay + settle;
+  if (scenario == "reconnect-storm") return ramp + o.storm_after + o.storm_outage + settle;
+  // steady-state, steady-messaging and scenarios the library does not know.
+  return ramp + o.duration;
+}
+
+}  // namespace
+
+std::chrono::milliseconds planned_duration(const run_options& o,
+                                           std::string_view scenario) noexcept {
+  // Validated options keep every term below a year (and the count below 1e8), so the sum
+  // cannot overflow; the cap keeps it convertible to nanoseconds.
+  constexpr std::chrono::milliseconds cap{std::chrono::hours(24 * 365 * 100)};
+  return std::clamp(plan_of(o, scenario), std::chrono::milliseconds::zero(), cap);
 }
 
 const char* to_string(handshake_mode m) noexcept {

@@ -49,6 +49,7 @@ class runner::impl {
     const std::uint64_t units = process_shard().size_of(options_.unit_count(info_.uses_pairs));
     if (units > 0 && n > units) n = static_cast<unsigned>(units);
     shard_count_ = n;
+    series_interval_ = metrics::series_interval_for(planned_duration(options_, info_.name));
     if (options_.seed == 0) options_.seed = std::random_device{}() | 1ULL << 32;
   }
 
@@ -150,6 +151,7 @@ class runner::impl {
     shard_context ctx{io, client, part, options_, url_, {}, shard_seed(options_.seed, part.index),
                       {}};
     ctx.done = [this, &s] { mark_done(s); };
+    ctx.series_interval = series_interval_;
 
     std::unique_ptr<scenario_shard> shard;
     bool build_failed = false;
@@ -302,6 +304,7 @@ class runner::impl {
     r.scenario = info_.name;
     r.target = options_.target;
     r.config = report_config(options_, info_);
+    r.config_unused = report_config_unused(options_, info_);
     r.partial = partial;
     r.parts = 0;
     r.start_time = start_wall_;
@@ -330,6 +333,7 @@ class runner::impl {
       part.scenario = merged.scenario;
       part.target = merged.target;
       part.config = merged.config;
+      part.config_unused = merged.config_unused;
       part.start_time = merged.start_time;
       part.end_time = merged.end_time;
       if (first) {
@@ -350,6 +354,7 @@ class runner::impl {
   run_options options_;
   net::ws_url url_;
   unsigned shard_count_ = 1;
+  std::chrono::nanoseconds series_interval_{std::chrono::seconds(1)};
   std::vector<std::unique_ptr<slot>> slots_;
 
   mutable std::mutex mutex_;

@@ -13,18 +13,25 @@
 //   (request → interval → response → interval, i.e. one request every 2 × interval), latency
 //   runs from the intended time (no coordinated omission, F18); the shard waits for every
 //   loop and every in-flight exchange before disconnecting (F5); "disconnects" counts real
-//   WebSocket drops from the clients' events (F9); latencyOverTime comes from 10-second
-//   interval histograms (the original's snapshot cadence, but exact per interval);
+//   WebSocket drops from the clients' events (F9); latencyOverTime comes from per-interval
+//   histograms (exact per interval, not the original's last-1,000-samples window), at the
+//   run's series interval (about 100–300 intervals per run, shard_context::series_interval);
 // - async-delivery bounds every wait (F6), keeps each pair offline for exactly --delay from
 //   its own send (F12), and counts setup failures as failed recoveries (F12).
 //
 // Untrusted mode (--mode untrusted): the simulated user reads the OTP on the wallet and types
 // it into the dApp --otp-delay after the dApp asks; that time is part of the handshake.
 //
+// Every run also records time series (metrics::report's "connections", "handshakes",
+// "messages" and "recovery"): open WebSockets of both sides are sampled at the end of each
+// interval by one shard timer (armed at absolute times from t0), and each WebSocket is
+// counted as opened once, when it is first seen with a connect reply.
+//
 // Each shard runs its share of the pairs (round-robin over the global --ramp-up schedule);
 // a pair's dApp and wallet live on the same shard, so a round trip is timed on one clock.
 // "All pairs done" (realistic-session's hold) is per shard: shards run the same schedule
 // from one t0, so they finish together up to one pair's duration.
+#include <bitset>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,8 +57,6 @@ using std::chrono::nanoseconds;
 // The original's 500 ms "sync buffer" before each realistic-session exchange. It is no longer
 // needed for correctness (create() waits for the dApp), but keeps the relay's load shape.
 constexpr milliseconds exchange_gap{500};
-// latencyOverTime interval: the original snapshotted every 10 s.
-constexpr std::chrono::seconds latency_interval{10};
 
 nanoseconds ns(std::chrono::steady_clock::duration d) {
   return std::chrono::duration_cast<nanoseconds>(d);
@@ -82,7 +87,11 @@ class session_shard final : public scenario_shard {
               std::make_shared<const session::session_options>()},
         pace_task_(timers_),
         end_task_(timers_),
-        series_(ctx.t0, series_options()) {
+        sample_task_(timers_),
+        conn_series_(ctx.t0, connections_options()),
+        hs_series_(ctx.t0, handshakes_options()),
+        msg_series_(ctx.t0, messages_options()),
+        rec_series_(ctx.t0, recovery_options()) {
     planned_ = ctx.shard.size_of(ctx.options.connection_pairs);
     popts_.mode = ctx.options.mode == handshake_mode::untrusted ? wire::session_mode::untrusted
                                                                 : wire::session_mode::trusted;
@@ -99,7 +108,12 @@ class session_shard final : public scenario_shard {
   }
 
   void start() override {
-    series_ = metrics::interval_recorder(ctx_.t0, series_options());
+    conn_series_ = metrics::interval_recorder(ctx_.t0, connections_options());
+    hs_series_ = metrics::interval_recorder(ctx_.t0, handshakes_options());
+    msg_series_ = metrics::interval_recorder(ctx_.t0, messages_options());
+    rec_series_ = metrics::interval_recorder(ctx_.t0, recovery_options());
+    next_sample_ = ctx_.t0 + ctx_.series_interval;
+    sample_task_.arm_at(next_sample_, [this] { sample(); });
     test_end_ = ctx_.t0 + ctx_.options.ramp_up + ctx_.options.duration;
     auto spread = pacing::constant_rate_schedule::spread(ctx_.options.connection_pairs,
                                                          ns(ctx_.options.ramp_up));
@@ -155,12 +169,44 @@ class session_shard final : public scenario_shard {
     session::task_id next_task = 0;
     bool closed = false;
     bool outcome_counted = false;  // async-delivery: its recovery was counted
+    bool wallet_back = false;      // async-delivery: the wallet's next connection is its return
+    std::uint8_t opened = 0;       // connections seen with a connect reply (side_* bits)
   };
 
-  static metrics::time_series_options series_options() {
+  // slot::opened bits: each WebSocket of a pair, counted once.
+  static constexpr std::uint8_t side_dapp = 1;
+  static constexpr std::uint8_t side_wallet = 2;
+  static constexpr std::uint8_t side_wallet_back = 4;
+
+  // Counter ids of the series below, in the order of their options.
+  enum : std::size_t { conn_opened = 0, conn_drops = 1, conn_reconnects = 2 };
+  enum : std::size_t { hs_started = 0, hs_completed = 1, hs_failed = 2 };
+  enum : std::size_t { outcome_ok = 0, outcome_failed = 1 };
+
+  metrics::time_series_options series_base() const {
     metrics::time_series_options o;
-    o.interval = latency_interval;
+    o.interval = ctx_.series_interval;
+    return o;
+  }
+  metrics::time_series_options connections_options() const {
+    auto o = series_base();
+    o.counters = {"opened", "drops", "reconnects"};
+    o.gauges = {"active"};
+    return o;
+  }
+  metrics::time_series_options handshakes_options() const {
+    auto o = series_base();
+    o.counters = {"started", "completed", "failed"};
+    return o;
+  }
+  metrics::time_series_options messages_options() const {
+    auto o = series_base();
     o.counters = {"completed", "failed"};
+    return o;
+  }
+  metrics::time_series_options recovery_options() const {
+    auto o = series_base();
+    o.counters = {"received", "failed"};
     return o;
   }
 
@@ -190,6 +236,7 @@ class session_shard final : public scenario_shard {
 
   void start_pair(const pacing::due_event& e) {
     ++started_;
+    hs_series_.count(timers_.now(), hs_started);
     auto s = std::make_unique<slot>();
     s->index = e.index;
     s->pair = std::make_unique<session::session_pair>(sctx_, popts_, mix(ctx_.seed, e.index));
@@ -197,11 +244,14 @@ class session_shard final : public scenario_shard {
     auto& cb = s->pair->callbacks();
     cb.on_link_lost = [this](session::pair_side, const client::disconnected_info&) {
       ++link_lost_;
+      conn_series_.count(timers_.now(), conn_drops);
     };
     cb.on_link_restored = [this](session::pair_side, const client::connected_info&) {
       ++link_restored_;
+      conn_series_.count(timers_.now(), conn_reconnects);
     };
     cb.on_error = [this, sp](session::pair_side side, const session::party_error& err) {
+      observe(*sp, timers_.now());  // before a fatal error closes the side's connection
       // Handshake failures are counted once, from the handshake result; here: problems of
       // established sessions and the non-fatal ones (undecryptable messages, history errors).
       if (err.fatal && !sp->handshake_ok) return;
@@ -215,8 +265,10 @@ class session_shard final : public scenario_shard {
   }
 
   void on_created(slot& s, const session::handshake_result& h) {
+    observe(s, timers_.now());
     if (!h.ok()) {
       ++hs_failed_;
+      hs_series_.count(timers_.now(), hs_failed);
       hs_failure_time_.record(ns(h.time_to_failure()));
       errors_.add("handshake." + h.cause(), condition_of(h.error));
       if (kind_ == kind::async_delivery) recovery_failed_setup(s);
@@ -225,6 +277,8 @@ class session_shard final : public scenario_shard {
     }
     ++hs_ok_;
     s.handshake_ok = true;
+    hs_series_.record(h.finished, ns(h.headline()));
+    hs_series_.count(h.finished, hs_completed);
     hs_latency_.record(ns(h.headline()));
     hs_wallet_.record(ns(h.wallet_side()));
     hs_dapp_.record(ns(h.dapp_side()));
@@ -312,13 +366,13 @@ class session_shard final : public scenario_shard {
       msg_request_leg_.record(ns(r.request_leg()));
       msg_response_leg_.record(ns(r.response_leg()));
       msg_think_.record(ns(r.think_time()));
-      series_.record(r.finished, ns(r.latency()));
-      series_.count(r.finished, 0);
+      msg_series_.record(r.finished, ns(r.latency()));
+      msg_series_.count(r.finished, outcome_ok);
     } else {
       ++msg_failed_;
       msg_all_.record(ns(r.latency()));
       errors_.add("message." + r.cause(), condition_of(r.error));
-      series_.count(now, 1);
+      msg_series_.count(now, outcome_failed);
     }
     if (kind_ == kind::realistic && s.state == slot_state::running) {
       if (stopping_ || s.next_message > ctx_.options.messages_per_session) {
@@ -335,6 +389,7 @@ class session_shard final : public scenario_shard {
 
   void async_drop(slot& s) {
     s.pair->drop_wallet([this, sp = &s](std::error_code ec) {
+      sp->wallet_back = true;  // its connection has ended: the next one is its return
       if (ec) {
         errors_.add("setup.drop." + error_name(ec), condition_of(ec));
         recovery_failed_setup(*sp);
@@ -375,17 +430,22 @@ class session_shard final : public scenario_shard {
     s.outcome_counted = true;
     ++rec_failed_;
     ++rec_setup_failed_;
+    rec_series_.count(timers_.now(), outcome_failed);
   }
 
   void on_recovered(slot& s, const session::recovery_result& r) {
+    observe(s, timers_.now());
     if (s.outcome_counted) return;
     s.outcome_counted = true;
     if (r.ok()) {
       ++rec_received_;
       rec_latency_.record(ns(r.latency()));
       rec_offline_.record(ns(r.offline_time()));
+      rec_series_.record(r.finished, ns(r.latency()));
+      rec_series_.count(r.finished, outcome_ok);
     } else {
       ++rec_failed_;
+      rec_series_.count(timers_.now(), outcome_failed);
       errors_.add("recovery." + r.cause(), condition_of(r.error));
     }
     // As the original: the pair disconnects right after its recovery.
@@ -431,6 +491,7 @@ class session_shard final : public scenario_shard {
   }
 
   void close_pair(slot& s) {
+    observe(s, timers_.now());
     s.closed = true;
     ++closing_;
     s.pair->disconnect([this](std::error_code) {
@@ -443,22 +504,74 @@ class session_shard final : public scenario_shard {
     if (finished_) return;
     finished_ = true;
     ended_at_ = timers_.now();
+    sample_task_.cancel();
     // Whatever has no outcome yet (a stop cut it short) is a failure, never dropped.
     for (const auto& s : slots_) {
       if (!s->handshake_ok && s->state == slot_state::creating) {
         ++hs_failed_;
+        hs_series_.count(ended_at_, hs_failed);
         errors_.add("handshake.pendingAtEnd", condition::timed_out);
       }
       if (kind_ == kind::async_delivery && !s->outcome_counted) {
         s->outcome_counted = true;
         ++rec_failed_;
+        rec_series_.count(ended_at_, outcome_failed);
         errors_.add(s->handshake_ok ? "recovery.notFinished" : "recovery.notStarted",
                     condition::timed_out);
       }
     }
-    if (pacer_) series_.advance(ended_at_);  // (not when stopped before start: no t0 yet)
+    // The level at the end (every connection closed), and every interval up to the end;
+    // not when stopped before start (no t0 yet).
+    if (pacer_) {
+      record_active(ended_at_);
+      for (auto* rec : {&conn_series_, &hs_series_, &msg_series_, &rec_series_}) {
+        rec->advance(ended_at_);
+      }
+    }
     final_ = make_report(ended_at_);
     ctx_.done();
+  }
+
+  // ---- time series --------------------------------------------------------------------
+
+  // Counts each WebSocket of the pair once, when it is first seen with a connect reply (a
+  // transport keeps its connection's server id after the connection has ended).
+  void observe(slot& s, clock::time_point now) {
+    const auto has_connected = [](const session::party& p) {
+      const session::transport* t = p.current_transport();
+      return t != nullptr && !t->client().server_client_id().empty();
+    };
+    std::uint8_t seen = s.opened;
+    if (has_connected(s.pair->dapp())) seen |= side_dapp;
+    if (has_connected(s.pair->wallet())) seen |= s.wallet_back ? side_wallet_back : side_wallet;
+    const auto fresh = static_cast<std::uint8_t>(seen & ~s.opened);
+    if (fresh == 0) return;
+    s.opened = seen;
+    conn_series_.count(now, conn_opened, std::bitset<8>(fresh).count());
+  }
+
+  // Sets the "active" gauge at `at` to the WebSockets of both sides open now.
+  void record_active(clock::time_point at) {
+    const clock::time_point now = timers_.now();
+    std::int64_t open = 0;
+    for (const auto& s : slots_) {
+      observe(*s, now);
+      for (const session::party* p : {static_cast<const session::party*>(&s->pair->dapp()),
+                                      static_cast<const session::party*>(&s->pair->wallet())}) {
+        const session::transport* t = p->current_transport();
+        if (t != nullptr && t->connected()) ++open;
+      }
+    }
+    conn_series_.set_gauge(at, 0, open);
+  }
+
+  // The shard's one sampling timer, due at the end of every interval (absolute times from
+  // t0; after a late wake-up it skips to the next end still ahead).
+  void sample() {
+    record_active(next_sample_ - nanoseconds(1));  // the level at the end of that interval
+    const clock::time_point now = timers_.now();
+    while (next_sample_ <= now) next_sample_ += ctx_.series_interval;
+    sample_task_.arm_at(next_sample_, [this] { sample(); });
   }
 
   // ---- report -------------------------------------------------------------------------
@@ -473,6 +586,9 @@ class session_shard final : public scenario_shard {
     r.connections.successful = hs_ok_;
     r.connections.immediate = hs_ok_;
     r.connections.failed = hs_failed_ + not_started_;
+    std::uint64_t opened = 0;
+    for (const auto& s : slots_) opened += std::bitset<8>(s->opened).count();
+    r.connections_opened = opened;
     r.total_time = ns((finished_ ? ended_at_ : now) - ctx_.t0);
 
     metrics::handshake_section hs;
@@ -512,8 +628,16 @@ class session_shard final : public scenario_shard {
       st.duration = ctx_.options.duration;
       st.message_interval = ctx_.options.message_interval;
       st.disconnects = link_lost_;
-      st.latency_over_time = series_.series();
+      st.latency_over_time = msg_series_.series();
       r.steady_messaging = std::move(st);
+    }
+    r.series.insert_or_assign(metrics::connections_series, conn_series_.series());
+    r.series.insert_or_assign(metrics::handshakes_series, hs_series_.series());
+    if (kind_ == kind::realistic) {
+      r.series.insert_or_assign(metrics::messages_series, msg_series_.series());
+    }
+    if (kind_ == kind::async_delivery) {
+      r.series.insert_or_assign(metrics::recovery_series, rec_series_.series());
     }
 
     r.errors = errors_;
@@ -579,6 +703,8 @@ class session_shard final : public scenario_shard {
   session::pair_options popts_;
   session::timer pace_task_;
   session::timer end_task_;
+  session::timer sample_task_;
+  clock::time_point next_sample_{};
   std::optional<pacing::pacer> pacer_;
 
   std::uint64_t planned_ = 0;
@@ -611,7 +737,10 @@ class session_shard final : public scenario_shard {
   metrics::histogram msg_think_;
   metrics::histogram rec_latency_;
   metrics::histogram rec_offline_;
-  metrics::interval_recorder series_;
+  metrics::interval_recorder conn_series_;  // "connections": open WebSockets, opened, drops
+  metrics::interval_recorder hs_series_;    // "handshakes"
+  metrics::interval_recorder msg_series_;   // "messages" (steady-messaging: latencyOverTime)
+  metrics::interval_recorder rec_series_;   // "recovery" (async-delivery)
   metrics::error_tally errors_;
 
   clock::time_point ended_at_{};

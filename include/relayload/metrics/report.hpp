@@ -34,7 +34,26 @@ inline constexpr int report_schema_version = 2;
 /// precision as in the JSON.
 using report_time = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
 
-/// results.connections. For session-pair scenarios the counts are of pairs.
+/// Names of the time series (report::series) that scenarios record and renderers draw. Each
+/// series' interval comes from series_interval_for(), so the shards of a run merge.
+///
+/// - "connections": gauge "active" (open WebSockets: both sides of session pairs), and for
+///   connection pools also gauge "down" and counters "connects", "drops", "reconnects",
+///   "errors", "failed"; for session pairs counters "opened", "drops", "reconnects".
+/// - "handshakes" (session pairs): counters "started", "completed", "failed"; latency: the
+///   handshake's headline time (results.handshake.latency), at completion.
+/// - "messages" (realistic-session; steady-messaging keeps its own in steadyMessaging):
+///   counters "completed", "failed"; latency: message latency, at completion.
+/// - "recovery" (async-delivery: counters "received", "failed"; reconnect-storm: "back",
+///   "recoveredStreams", "recoveryFailed"); latency: recovery latency (async-delivery) or
+///   time from the storm until the connection is back (reconnect-storm), at the outcome.
+inline constexpr const char* connections_series = "connections";
+inline constexpr const char* handshakes_series = "handshakes";
+inline constexpr const char* messages_series = "messages";
+inline constexpr const char* recovery_series = "recovery";
+
+/// results.connections. For session-pair scenarios the counts are of pairs (as the original
+/// tool's); report::connections_opened counts the WebSockets.
 struct connection_counts {
   std::uint64_t attempted = 0;
   std::uint64_t successful = 0;
@@ -173,7 +192,16 @@ struct report {
   report_time start_time{};  ///< when the run started (new; the original had none)
   report_time end_time{};    ///< written as "timestamp", as the original did
   config_map config;
+  /// Keys of `config` that this run did not use (configUnused): options its scenario ignores
+  /// (the original tool wrote durationSec for every scenario, and so does config) and
+  /// relayload options left unset (sourceIps 0). The HTML leaves them out.
+  std::vector<std::string> config_unused;
   connection_counts connections;
+  /// results.connections.opened: WebSocket connections that got a connect reply, each
+  /// connection once (reconnects after a drop are counted apart). For session pairs both
+  /// sides (2 per pair; 3 in async-delivery, whose wallet comes back on a new connection).
+  /// std::nullopt when unknown (reports written before it existed).
+  std::optional<std::uint64_t> connections_opened;
   std::chrono::nanoseconds total_time{0};  ///< results.timing.totalTimeMs
   /// Successful connect times; std::nullopt where connect time does not apply (the
   /// session-pair scenarios always write null).
@@ -214,9 +242,14 @@ struct report {
   /// or without successful connections.
   double connection_stability() const noexcept;
 
+  /// Whether the counts of `connections` are of session pairs (the report has a handshake
+  /// section), not of single connections.
+  bool counts_pairs() const noexcept { return handshake.has_value(); }
+
   /// Merges another shard's report of the same run into this one: counts and histograms
   /// add exactly, durations and the end time take the maximum, the start time the minimum
-  /// (a start time at the epoch counts as unknown and is not taken).
+  /// (a start time at the epoch counts as unknown and is not taken); connections_opened
+  /// adds (unknown when either is unknown), config_unused is the union.
   /// Ranks are joined in rank order. Refused with errc::invalid_argument when scenario,
   /// target, config or the set of sections differ, or when the ranks do not fit together
   /// (a sharded and an unsharded report, different shard counts, the same rank twice), and

@@ -7,11 +7,13 @@
 // as new keys only: per-section latencyDetail (microseconds, more percentiles, count) and
 // latencyHistogram (histogram::encode()), connectTimeDetail / connectTimeHistogram,
 // steadyMessaging.latencyOverTimeSeries, results.histograms, results.counters,
-// results.errors, results.timeSeries, and top-level schemaVersion, partial, parts and
-// startTime; and top-level slo, [{expression, actual, value, pass}], the verdicts of
-// report::slos when the report carries objectives (only the expressions are read back);
-// and top-level ranks, [{rank, shardCount, host, ok, error}], when the report covers ranks
-// of a distributed run (report::ranks; absent otherwise).
+// results.errors, results.timeSeries (the series of report.hpp: connections, handshakes,
+// messages, recovery), results.connections.opened (report::connections_opened; absent when
+// unknown), and top-level schemaVersion, partial, parts and startTime; top-level
+// configUnused, the keys of config the run did not use (absent when none); and top-level slo,
+// [{expression, actual, value, pass}], the verdicts of report::slos when the report carries
+// objectives (only the expressions are read back); and top-level ranks, [{rank, shardCount, host,
+// ok, error}], when the report covers ranks of a distributed run (report::ranks; absent otherwise).
 #pragma once
 
 #include <cstddef>

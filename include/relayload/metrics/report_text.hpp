@@ -1,7 +1,9 @@
 // Text rendering of a report: the original tool's RESULTS SUMMARY (same sections, lines,
 // colour thresholds and PASS/FAIL lines, original-tool.md §3.5), with its flaws fixed: the
 // SLO verdict is printed also when there is no latency data (that is a FAIL, not silence),
-// and errors are listed by cause.
+// errors are listed by cause, and for session pairs the line of pair counts also says how
+// many connections they opened ("Connection Pairs: 20 attempted, 20 successful (100.0%),
+// 40 connections opened"), with the rate in pairs/sec.
 #pragma once
 
 #include <chrono>

@@ -130,4 +130,15 @@ class time_series {
   std::uint64_t dropped_ = 0;
 };
 
+/// Most intervals series_interval_for() plans for one run.
+inline constexpr std::int64_t series_points_max = 300;
+
+/// The interval of a run's time series, chosen from its planned length alone (so that every
+/// shard and rank of the run, given the same options, picks the same one and their series
+/// merge): the shortest of 10, 20, 25, 50, 100, 200, 250, 500 ms, 1, 2, 5, 10, 15, 30 s,
+/// 1, 2, 5, 10, 15, 30 min, 1, 2, 6, 12, 24 h that splits `planned` into at most
+/// series_points_max intervals. Any run planned longer than 3 s gets 100 to 300 intervals
+/// (neighbouring steps differ by at most 3×); shorter runs get 10 ms, longer than 300 days 24 h.
+std::chrono::nanoseconds series_interval_for(std::chrono::nanoseconds planned) noexcept;
+
 }  // namespace relayload::metrics

@@ -122,6 +122,17 @@ inline constexpr std::uint32_t max_shard_count = 100'000;
 inline constexpr std::chrono::seconds start_at_max_past{10};
 inline constexpr std::chrono::hours start_at_max_ahead{24};
 
+/// How long a run of `scenario` with options `o` is planned to take, from the options alone
+/// (never from timing, so every shard and rank of a run computes the same): the ramp, then
+/// what the scenario holds, waits or exchanges after it (steady-state and steady-messaging:
+/// --duration; realistic-session: the QR delay and every exchange's gap and think time;
+/// async-delivery: --delay; reconnect-storm: --storm-after and --storm-outage), plus one
+/// second for what the options do not fix (connects, handshakes, recoveries). Other scenarios:
+/// ramp + --duration. The runner picks the time-series interval from it
+/// (metrics::series_interval_for(), shard_context::series_interval).
+std::chrono::milliseconds planned_duration(const run_options& o,
+                                           std::string_view scenario) noexcept;
+
 const char* to_string(handshake_mode m) noexcept;
 const char* to_string(crypto_kind c) noexcept;
 

@@ -33,6 +33,9 @@ struct shard_context {
   /// Call once, on the shard's thread, when the shard's work is complete (after a normal
   /// end or after stop()). The runner then takes the final snapshot.
   std::function<void()> done;
+  /// Interval of the shard's time series: metrics::series_interval_for(planned_duration()),
+  /// from the options alone, so that the series of every shard and rank merge.
+  std::chrono::nanoseconds series_interval{std::chrono::seconds(1)};
 };
 
 /// One thread's part of a scenario. All members are called on the shard's thread (inside

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <optional>
 
 #include "relay_fixture.hpp"
 #include "relayload/metrics/report_json.hpp"
@@ -70,6 +71,24 @@ TEST_CASE("reconnect-storm: 500 connections dropped by the relay, all back and s
   CHECK(rep.counters.get("reconnects") == 500);
   CHECK(rep.errors.count("close_3001") == 500);  // the relay's "shutdown" code
   CHECK(s->recovered_streams == 500);            // nothing published: empty gap, recovered
+  // The same story over time: the "recovery" series has every connection back, with its
+  // time away, and the "connections" series every drop and reconnect.
+  const auto& rec = rep.series.at(mt::recovery_series);
+  std::uint64_t back = 0, streams = 0, timed = 0;
+  for (const auto& i : rec.intervals()) {
+    back += i.counters[0];
+    streams += i.counters[1];
+    timed += i.latency ? i.latency->count() : 0;
+  }
+  CHECK(back == 500);
+  CHECK(streams == 500);
+  CHECK(timed == 500);
+  const auto& conns = rep.series.at(mt::connections_series);
+  CHECK(conns.options().interval == rec.options().interval);
+  std::uint64_t drops = 0;
+  for (const auto& i : conns.intervals()) drops += i.counters[*conns.counter_id("drops")];
+  CHECK(drops == 500);
+  CHECK(rep.connections_opened == std::optional<std::uint64_t>(500));
   const auto json = mt::to_json(rep);
   CHECK(json.find("\"reconnectStorm\"") != std::string::npos);
   CHECK(json.find("\"timeTo95PctMs\"") != std::string::npos);

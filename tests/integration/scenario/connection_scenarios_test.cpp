@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <thread>
 
 #include "relay_fixture.hpp"
@@ -40,6 +41,15 @@ TEST_CASE("connection-storm of 2000 accounts for every connection", "[integratio
   REQUIRE(rep.connect_time.has_value());
   CHECK(rep.connect_time->count() == 2000);
   CHECK(rep.counters.get("closedGracefully") + rep.counters.get("closeAborted") == 2000);
+  CHECK(rep.connections_opened == std::optional<std::uint64_t>(2000));
+  // The "connections" series, at the interval planned from the options: every connect in it.
+  const auto& s = rep.series.at(relayload::metrics::connections_series);
+  CHECK(s.options().interval ==
+        relayload::metrics::series_interval_for(
+            sc::planned_duration(options(*relay, "connection-storm", 2000), "connection-storm")));
+  std::uint64_t connects = 0;
+  for (const auto& i : s.intervals()) connects += i.counters[*s.counter_id("connects")];
+  CHECK(connects == 2000);
 }
 
 TEST_CASE("steady-state of 5000 held 5 s with 10% dropped mid-hold reports exactly those",

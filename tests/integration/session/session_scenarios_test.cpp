@@ -43,6 +43,53 @@ metrics::report run(const sc::run_options& o, const std::function<void(sc::runne
   return run_scenario(info, o, 180s, during);
 }
 
+/// Sum of counter `name` over every interval of series `s`.
+std::uint64_t total(const metrics::time_series& s, const char* name) {
+  const auto id = s.counter_id(name);
+  REQUIRE(id);
+  std::uint64_t n = 0;
+  for (const auto& i : s.intervals()) n += i.counters[*id];
+  return n;
+}
+
+/// The time series tell the same story as the totals: every handshake started, completed or
+/// failed, every message and recovery outcome in the interval it happened; every WebSocket
+/// (both sides of each pair; async-delivery's returning wallet too) opened once, and none
+/// open at the end of a run that completed.
+void check_series(const metrics::report& r) {
+  const auto& hs = r.series.at(metrics::handshakes_series);
+  CHECK(total(hs, "started") == r.counters.get("pairs.started"));
+  CHECK(total(hs, "completed") == r.handshake->successful);
+  CHECK(total(hs, "failed") + r.counters.get("pairs.notStarted") == r.handshake->failed);
+  std::uint64_t hs_latencies = 0;
+  for (const auto& i : hs.intervals()) hs_latencies += i.latency ? i.latency->count() : 0;
+  CHECK(hs_latencies == r.handshake->successful);
+  const auto& conns = r.series.at(metrics::connections_series);
+  REQUIRE(r.connections_opened);
+  CHECK(total(conns, "opened") == *r.connections_opened);
+  // Both sides of each pair that completed its handshake, and each wallet that came back.
+  CHECK(*r.connections_opened >=
+        2 * r.handshake->successful + (r.recovery ? r.recovery->received : 0));
+  REQUIRE_FALSE(conns.intervals().empty());
+  if (!r.partial) CHECK(conns.intervals().back().gauges[0] == 0);
+  if (r.messages) {
+    const auto& ms = r.steady_messaging ? r.steady_messaging->latency_over_time
+                                        : r.series.at(metrics::messages_series);
+    CHECK(total(ms, "completed") == r.messages->received);
+    CHECK(total(ms, "failed") == r.messages->failed);
+  }
+  if (r.recovery) {
+    const auto& rec = r.series.at(metrics::recovery_series);
+    CHECK(total(rec, "received") == r.recovery->received);
+    CHECK(total(rec, "failed") + r.counters.get("pairs.notStarted") == r.recovery->failed);
+  }
+  // Every series of a run shares the interval planned from its options.
+  for (const auto& [name, s] : r.series) {
+    INFO(name);
+    CHECK(s.options().interval == hs.options().interval);
+  }
+}
+
 /// Every pair and every message has exactly one outcome.
 void check_accounted(const metrics::report& r, std::uint64_t pairs) {
   CHECK(r.connections.attempted == pairs);
@@ -65,6 +112,7 @@ void check_accounted(const metrics::report& r, std::uint64_t pairs) {
     CHECK(r.recovery->attempted == r.recovery->received + r.recovery->failed);
     CHECK(r.recovery->latency.count() == r.recovery->received);
   }
+  check_series(r);
 }
 
 std::uint64_t commands(const relay::relay_stats& s, wire::method m) { return s.commands_of(m); }

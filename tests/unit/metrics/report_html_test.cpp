@@ -1,8 +1,11 @@
 #include "relayload/metrics/report_html.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "relayload/metrics/slo.hpp"
 
@@ -26,6 +29,14 @@ std::string element(const std::string& html, const std::string& id) {
   const bool svg = html.compare(start, 4, "<svg") == 0;
   const auto end = html.find(svg ? "</svg>" : "</div>", at);
   return html.substr(start, end - start);
+}
+
+// The <table id="…"> element, up to its end.
+std::string html_element_section(const std::string& html, const std::string& id) {
+  const auto at = html.find("id=\"" + id + "\"");
+  if (at == std::string::npos) return "";
+  const auto start = html.rfind('<', at);
+  return html.substr(start, html.find("</table>", at) - start);
 }
 
 report full_report() {
@@ -64,9 +75,118 @@ report full_report() {
   return r;
 }
 
+// Charts of full_report() (a model that has data for all of these).
 const char* const chart_ids[] = {"chart-active-connections", "chart-connect-latency",
                                  "chart-message-latency", "chart-latency-distribution",
                                  "chart-errors"};
+
+// A series of `n` intervals of 100 ms with `counters` (k events in interval k) and gauge
+// "active" (k), and a latency per interval when `latency`.
+time_series series_of(std::vector<std::string> counters, std::vector<std::string> gauges,
+                      bool latency, std::uint64_t n = 20) {
+  time_series_options o;
+  o.interval = std::chrono::milliseconds(100);
+  o.counters = std::move(counters);
+  o.gauges = std::move(gauges);
+  time_series s(o);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    for (std::size_t c = 0; c < o.counters.size(); ++c) s.count(i, c, i % 3);
+    for (std::size_t g = 0; g < o.gauges.size(); ++g) {
+      s.set_gauge(i, g, static_cast<std::int64_t>(i));
+    }
+    if (latency) s.record(i, static_cast<std::int64_t>(i + 1) * ms);
+  }
+  return s;
+}
+
+histogram some_latencies(std::int64_t scale) {
+  histogram h;
+  for (int i = 1; i <= 50; ++i) h.record(std::int64_t{i} * scale);
+  return h;
+}
+
+// Reports shaped like each built-in scenario's (the series, sections and histograms the
+// scenarios of lib/scenario record), with data everywhere and no errors.
+report scenario_report(const std::string& scenario) {
+  report r;
+  r.scenario = scenario;
+  r.target = "ws://127.0.0.1:8000/connection/websocket";
+  r.connections = {20, 20, 0, 20, 0};
+  r.total_time = std::chrono::seconds(2);
+  const bool pairs = scenario == "realistic-session" || scenario == "async-delivery" ||
+                     scenario == "steady-messaging";
+  if (!pairs) {
+    r.connect_time = some_latencies(ms);
+    r.connections_opened = 20;
+    r.series.emplace(connections_series,
+                     series_of({"connects", "drops", "reconnects", "errors", "failed"},
+                               {"active", "down"}, false));
+  } else {
+    r.connections_opened = scenario == "async-delivery" ? 60 : 40;
+    r.series.emplace(connections_series,
+                     series_of({"opened", "drops", "reconnects"}, {"active"}, false));
+    r.series.emplace(handshakes_series, series_of({"started", "completed", "failed"}, {}, true));
+    handshake_section hs;
+    hs.attempted = hs.successful = 20;
+    hs.latency = some_latencies(ms);
+    r.handshake = hs;
+    r.histograms.emplace("handshake.dappSide", some_latencies(2 * ms));
+    r.histograms.emplace("handshake.walletSide", some_latencies(ms / 2));
+    r.histograms.emplace("handshake.timeToFailure", histogram{});
+  }
+  if (scenario == "steady-state") r.steady_state = steady_state_section{};
+  if (scenario == "realistic-session" || scenario == "steady-messaging") {
+    messages_section m;
+    m.sent = m.received = 40;
+    m.latency = some_latencies(ms / 10);
+    r.messages = m;
+    r.histograms.emplace("messages.requestLeg", some_latencies(ms / 20));
+    r.histograms.emplace("messages.responseLeg", some_latencies(ms / 20));
+    r.histograms.emplace("messages.thinkTime", some_latencies(20 * ms));
+  }
+  if (scenario == "realistic-session") {
+    r.series.emplace(messages_series, series_of({"completed", "failed"}, {}, true));
+  }
+  if (scenario == "steady-messaging") {
+    steady_messaging_section sm;
+    sm.duration = std::chrono::seconds(2);
+    sm.message_interval = std::chrono::milliseconds(200);
+    sm.latency_over_time = series_of({"completed", "failed"}, {}, true);
+    r.steady_messaging = sm;
+  }
+  if (scenario == "async-delivery") {
+    recovery_section rec;
+    rec.attempted = rec.received = 20;
+    rec.latency = some_latencies(ms);
+    r.recovery = rec;
+    r.series.emplace(recovery_series, series_of({"received", "failed"}, {}, true));
+  }
+  if (scenario == "reconnect-storm") {
+    r.histograms.emplace("reconnectStorm.recoveryTime", some_latencies(10 * ms));
+    r.counters.add("reconnectStorm.held", 20);
+    r.series.emplace(recovery_series,
+                     series_of({"back", "recoveredStreams", "recoveryFailed"}, {}, true));
+  }
+  return r;
+}
+
+const char* const all_charts[] = {"chart-active-connections",
+                                  "chart-connect-latency",
+                                  "chart-handshake-rate",
+                                  "chart-handshake-latency",
+                                  "chart-session-phases",
+                                  "chart-message-latency",
+                                  "chart-recovery",
+                                  "chart-recovery-latency",
+                                  "chart-latency-distribution",
+                                  "chart-errors"};
+
+bool drawn_with_data(const std::string& chart) {
+  return std::regex_search(chart,
+                           std::regex("<path class=\"series[^\"]*\" data-points=\"[1-9][0-9]*\" "
+                                      "d=\"M[0-9.]+ [0-9.]+ L")) ||
+         std::regex_search(chart, std::regex("<rect class=\"bar( s[0-9])?\""));
+}
 
 }  // namespace
 
@@ -118,17 +238,122 @@ TEST_CASE("the page is self-contained: no script, nothing loaded from anywhere",
   CHECK(rest.find("://") == std::string::npos);
 }
 
-TEST_CASE("charts without data say so instead of vanishing", "[html]") {
-  report r;
-  r.scenario = "connection-storm";
-  const std::string html = render_html(r);
-  for (const char* id : chart_ids) {
-    INFO(id);
-    const std::string chart = element(html, id);
-    CHECK(chart.rfind("<div class=\"chart no-data\"", 0) == 0);
-    CHECK_THAT(chart, Catch::Contains("No data: "));
+TEST_CASE("each scenario's page has the charts that apply to it, each drawn with data", "[html]") {
+  using ids = std::vector<std::string>;
+  const std::pair<const char*, ids> expected[] = {
+      {"connection-storm",
+       {"chart-active-connections", "chart-connect-latency", "chart-latency-distribution"}},
+      {"steady-state",
+       {"chart-active-connections", "chart-connect-latency", "chart-latency-distribution"}},
+      {"realistic-session",
+       {"chart-active-connections", "chart-handshake-rate", "chart-handshake-latency",
+        "chart-session-phases", "chart-message-latency", "chart-latency-distribution"}},
+      {"async-delivery",
+       {"chart-active-connections", "chart-handshake-rate", "chart-handshake-latency",
+        "chart-session-phases", "chart-recovery", "chart-recovery-latency",
+        "chart-latency-distribution"}},
+      {"steady-messaging",
+       {"chart-active-connections", "chart-handshake-rate", "chart-handshake-latency",
+        "chart-session-phases", "chart-message-latency", "chart-latency-distribution"}},
+      {"reconnect-storm",
+       {"chart-active-connections", "chart-connect-latency", "chart-recovery",
+        "chart-recovery-latency", "chart-latency-distribution"}},
+  };
+  for (const auto& [scenario, charts] : expected) {
+    INFO(scenario);
+    const report r = scenario_report(scenario);
+    CHECK(html_charts(r) == charts);
+    const std::string html = render_html(r);
+    for (const char* id : all_charts) {
+      INFO(id);
+      const bool applies = std::find(charts.begin(), charts.end(), id) != charts.end();
+      // A chart that cannot apply is left out entirely; one that applies is drawn.
+      CHECK(count_of(html, std::string("id=\"") + id + "\"") == (applies ? 1u : 0u));
+      if (!applies) continue;
+      const std::string chart = element(html, id);
+      CHECK(chart.rfind("<svg class=\"chart\"", 0) == 0);
+      CHECK(count_of(chart, "class=\"axis-label\"") == 2);
+      CHECK(drawn_with_data(chart));
+    }
+    const auto from = html.find("<section id=\"charts\">");
+    const std::string charts_section = html.substr(from, html.find("</section>", from) - from);
+    CHECK(charts_section.find("No data") == std::string::npos);
+    CHECK(charts_section.find("no-data") == std::string::npos);
+    CHECK_THAT(html, Catch::Contains("id=\"errors-none\">No errors were counted."));
   }
-  CHECK_THAT(html, Catch::Contains("No objectives were set"));
+  // Session phases: p50 and p99 of each phase measured, side by side.
+  const std::string phases =
+      element(render_html(scenario_report("realistic-session")), "chart-session-phases");
+  for (const char* phase :
+       {"dApp side", "wallet side", "handshake", "request leg", "think time", "response leg"}) {
+    CHECK_THAT(phases, Catch::Contains(std::string(">") + phase + "</text>"));
+  }
+  CHECK(count_of(phases, "<rect class=\"bar s0\"") == 6);  // p50
+  CHECK(count_of(phases, "<rect class=\"bar s1\"") == 6);  // p99
+  // Handshakes per second: started, completed, failed.
+  CHECK(count_of(element(render_html(scenario_report("async-delivery")), "chart-handshake-rate"),
+                 "<path class=\"series") == 3);
+}
+
+TEST_CASE("a chart that applies but has no data says why; errors are charted when counted",
+          "[html]") {
+  report r = scenario_report("realistic-session");
+  r.series.erase(handshakes_series);  // e.g. a report of an older relayload
+  r.series.at(messages_series) = time_series(r.series.at(messages_series).options());
+  r.messages->latency = histogram{};
+  r.errors.add("message.response.reply_timeout", relayload::condition::timed_out, 40);
+  const std::string html = render_html(r);
+  CHECK(element(html, "chart-handshake-rate").rfind("<div class=\"chart no-data\"", 0) == 0);
+  CHECK_THAT(element(html, "chart-handshake-rate"),
+             Catch::Contains("No data: this report has no &quot;handshakes&quot; time series"));
+  CHECK_THAT(element(html, "chart-message-latency"),
+             Catch::Contains("No data: no exchange completed"));
+  CHECK(drawn_with_data(element(html, "chart-errors")));
+  CHECK(html.find("errors-none") == std::string::npos);
+
+  report empty;  // nothing measured at all
+  empty.scenario = "connection-storm";
+  empty.connect_time = histogram{};
+  const std::string page = render_html(empty);
+  CHECK(html_charts(empty) == std::vector<std::string>{"chart-active-connections",
+                                                       "chart-connect-latency",
+                                                       "chart-latency-distribution"});
+  for (const char* id :
+       {"chart-active-connections", "chart-connect-latency", "chart-latency-distribution"}) {
+    INFO(id);
+    CHECK(element(page, id).rfind("<div class=\"chart no-data\"", 0) == 0);
+    CHECK_THAT(element(page, id), Catch::Contains("No data: "));
+  }
+  CHECK_THAT(page, Catch::Contains("No objectives were set"));
+}
+
+TEST_CASE("pairs are counted as pairs, with the connections they opened", "[html]") {
+  report r = scenario_report("realistic-session");
+  const std::string html = render_html(r);
+  CHECK_THAT(html, Catch::Contains("<tr><th>Pairs</th><td>20 attempted, 20 successful (100.00%), 0 "
+                                   "failed</td></tr>"));
+  CHECK_THAT(html, Catch::Contains("<tr><th>Connections opened</th><td>40 "));
+  CHECK_THAT(html, Catch::Contains("pairs per second"));
+  const std::string storm = render_html(scenario_report("connection-storm"));
+  CHECK_THAT(storm, Catch::Contains("<tr><th>Connections</th><td>20 attempted"));
+  CHECK(storm.find("Connections opened") == std::string::npos);
+}
+
+TEST_CASE("the configuration table shows only the options the run used", "[html]") {
+  report r = scenario_report("realistic-session");
+  r.config.set("connections", std::int64_t{20});
+  r.config.set("durationSec", std::int64_t{60});
+  r.config.set("rampUpSec", std::int64_t{1});
+  r.config.set("messagesPerSession", std::int64_t{3});
+  r.config.set("sourceIps", std::int64_t{0});
+  r.config_unused = {"durationSec", "sourceIps"};
+  const std::string table = html_element_section(render_html(r), "run-config");
+  CHECK_THAT(table, Catch::Contains("<th>messagesPerSession</th><td>3</td>"));
+  CHECK(table.find("durationSec") == std::string::npos);
+  CHECK(table.find("sourceIps") == std::string::npos);
+  CHECK_THAT(render_html(r),
+             Catch::Contains("id=\"config-unused\">Not used by this run, so not "
+                             "shown (the JSON keeps them): durationSec, sourceIps."));
 }
 
 TEST_CASE("every string from the report is escaped", "[html]") {

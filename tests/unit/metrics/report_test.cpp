@@ -586,3 +586,63 @@ TEST_CASE("report JSON: timestamps are ISO-8601 UTC with milliseconds", "[metric
   r.end_time = at_ms(253'402'300'799'999);
   CHECK(to_json(r).find(R"("timestamp": "9999-12-31T23:59:59.999Z")") != std::string::npos);
 }
+
+TEST_CASE("report: connections opened and unused config keys travel and merge",
+          "[metrics][report]") {
+  // A realistic-session shard: 5 pairs (the original's meaning of results.connections), 10
+  // WebSockets; the run did not use durationSec (the original wrote it for every scenario).
+  report a = realistic_report();
+  a.connections_opened = 10;
+  a.config_unused = {"durationSec"};
+  time_series_options hs;
+  hs.interval = 50ms;
+  hs.counters = {"started", "completed", "failed"};
+  interval_recorder rec(interval_recorder::clock::time_point{}, hs);
+  rec.count(interval_recorder::clock::time_point{} + 10ms, 0, 5);
+  rec.record(interval_recorder::clock::time_point{} + 60ms, 5ms);
+  rec.count(interval_recorder::clock::time_point{} + 60ms, 1, 5);
+  a.series.emplace(handshakes_series, rec.take());
+
+  const std::string text = to_json(a);
+  const auto d = dom(text);
+  CHECK(d["results"]["connections"]["attempted"].GetUint64() == 5);  // pairs, as the original
+  CHECK(d["results"]["connections"]["opened"].GetUint64() == 10);
+  REQUIRE(d["configUnused"].IsArray());
+  CHECK(std::string(d["configUnused"][0].GetString()) == "durationSec");
+  CHECK(d["config"]["durationSec"].GetInt64() == 60);  // the JSON keeps the key
+  const auto back = parse_report(text);
+  REQUIRE(back);
+  CHECK(*back == a);
+  CHECK(to_json(*back) == text);
+
+  // Older documents have neither key: opened is unknown, nothing is unused.
+  const auto old = parse_report(to_json(realistic_report()));
+  REQUIRE(old);
+  CHECK_FALSE(old->connections_opened);
+  CHECK(old->config_unused.empty());
+
+  // Merge: opened adds; the series merge by interval.
+  report b = a;
+  b.connections_opened = 8;
+  report m = a;
+  REQUIRE(m.merge(b));
+  CHECK(m.connections_opened == std::optional<std::uint64_t>(18));
+  CHECK(m.config_unused == std::vector<std::string>{"durationSec"});
+  CHECK(m.series.at(handshakes_series).intervals()[1].counters[1] == 10);
+  CHECK(m.series.at(handshakes_series).intervals()[1].latency->count() == 2);
+  // A part that does not know its count makes the sum unknown, not too small.
+  report unknown = b;
+  unknown.connections_opened.reset();
+  report m2 = a;
+  REQUIRE(m2.merge(unknown));
+  CHECK_FALSE(m2.connections_opened);
+
+  // configUnused must name distinct keys of config.
+  CHECK(parse_error(replace_once(text, R"("durationSec"
+  ])",
+                                 R"("noSuchKey"
+  ])"))
+            .find("configUnused") == 0);
+  CHECK(parse_error(replace_once(text, R"("opened": 10)", R"("opened": -1)"))
+            .find("results.connections.opened") == 0);
+}

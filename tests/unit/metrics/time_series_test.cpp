@@ -1,7 +1,9 @@
 #include "relayload/metrics/time_series.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <system_error>
@@ -237,4 +239,110 @@ TEST_CASE("latency_over_time: one point per interval with latencies", "[metrics]
   CHECK(points[1].timestamp_ms == 30'000);
   CHECK(points[1].exchanges == 1);
   CHECK(points[1].p50 == 4.0);
+}
+
+TEST_CASE("series_interval_for: 100 to 300 round intervals, whatever the run's length",
+          "[metrics][series]") {
+  using relayload::metrics::series_interval_for;
+  using relayload::metrics::series_points_max;
+  using std::chrono::nanoseconds;
+  // Round steps a reader can count on an axis.
+  const std::vector<nanoseconds> ladder = {
+      10ms, 20ms, 25ms, 50ms, 100ms, 200ms, 250ms, 500ms, 1s, 2s, 5s,  10s, 15s,
+      30s,  1min, 2min, 5min, 10min, 15min, 30min, 1h,    2h, 6h, 12h, 24h};
+  // Examples: the planned lengths of typical runs.
+  CHECK(series_interval_for(0s) == 10ms);
+  CHECK(series_interval_for(1s) == 10ms);
+  CHECK(series_interval_for(3s) == 10ms);      // 300 intervals
+  CHECK(series_interval_for(3001ms) == 20ms);  // 151
+  CHECK(series_interval_for(11s) == 50ms);     // realistic-session's defaults: 220
+  CHECK(series_interval_for(60s) == 200ms);    // 300
+  CHECK(series_interval_for(70s) == 250ms);    // steady-state's defaults: 280
+  CHECK(series_interval_for(10min) == 2s);
+  CHECK(series_interval_for(1h) == 15s);
+  CHECK(series_interval_for(24h) == 5min);
+  CHECK(series_interval_for(24h * 365) == 24h);  // beyond 300 days: one point a day
+  CHECK(series_interval_for(nanoseconds(-5)) == 10ms);
+
+  // Every planned length above 3 s: a step of the ladder, 100 < intervals <= 300.
+  std::mt19937_64 rng(20260131);
+  for (int i = 0; i < 20'000; ++i) {
+    // Log-uniform between 3 s and 300 days.
+    const double lo = std::log(3.0), hi = std::log(300.0 * 86400.0);
+    const double secs =
+        std::exp(lo + (hi - lo) * std::uniform_real_distribution<double>(0, 1)(rng));
+    const auto planned = nanoseconds(static_cast<std::int64_t>(secs * 1e9)) + 1ns;
+    const nanoseconds step = series_interval_for(planned);
+    INFO(planned.count());
+    REQUIRE(std::find(ladder.begin(), ladder.end(), step) != ladder.end());
+    const std::int64_t intervals = (planned.count() + step.count() - 1) / step.count();
+    CHECK(intervals <= series_points_max);
+    CHECK(intervals > 100);
+  }
+  // Monotonic: a longer run never gets a shorter interval.
+  nanoseconds last = 0ns;
+  for (nanoseconds p = 0ns; p < 2h; p += 997ms) {
+    const nanoseconds step = series_interval_for(p);
+    CHECK(step >= last);
+    last = step;
+  }
+}
+
+TEST_CASE("time_series: the session-pair series merge across shards of different lengths",
+          "[metrics][series]") {
+  // "connections" of two shards (gauge "active" sampled at each interval's end, counters
+  // "opened", "drops", "reconnects") and "handshakes" (counters and latency): the merge is
+  // the series one recorder of both shards' events would have made.
+  time_series_options conn;
+  conn.interval = 25ms;
+  conn.counters = {"opened", "drops", "reconnects"};
+  conn.gauges = {"active"};
+  time_series_options hs;
+  hs.interval = 25ms;
+  hs.counters = {"started", "completed", "failed"};
+
+  interval_recorder a(t0, conn), b(t0, conn), both(t0, conn);
+  interval_recorder ha(t0, hs), hb(t0, hs), hboth(t0, hs);
+  std::mt19937_64 rng(7);
+  std::int64_t open_a = 0, open_b = 0;
+  for (int k = 0; k < 40; ++k) {
+    const auto at = t0 + k * 25ms + 24ms;  // the sample at the end of interval k
+    const int opened_a = static_cast<int>(rng() % 3), opened_b = k < 25 ? 2 : 0;
+    open_a += opened_a;
+    open_b += opened_b;
+    if (k == 30) open_b = 0;  // shard b's pairs are done and disconnected
+    a.count(at, 0, opened_a);
+    b.count(at, 0, opened_b);
+    both.count(at, 0, opened_a + opened_b);
+    a.set_gauge(at, 0, open_a);
+    if (k <= 30) b.set_gauge(at, 0, open_b);  // b's run ends after interval 30
+    both.set_gauge(at, 0, open_a + open_b);
+    const auto lat = std::chrono::microseconds(500 + rng() % 5000);
+    ha.count(at, 0);
+    hboth.count(at, 0);
+    if (k % 4 != 3) {
+      ha.record(at, lat);
+      ha.count(at, 1);
+      hboth.record(at, lat);
+      hboth.count(at, 1);
+    }
+    if (k < 25) {
+      hb.count(at, 0);
+      hb.count(at, 2);
+      hboth.count(at, 0);
+      hboth.count(at, 2);
+    }
+  }
+  time_series merged = a.series();
+  REQUIRE(merged.merge(b.series()));
+  CHECK(merged == both.series());
+  time_series hmerged = hb.series();  // the shorter one first: merge is symmetric
+  REQUIRE(hmerged.merge(ha.series()));
+  CHECK(hmerged == hboth.series());
+  // Shards of one run share the interval (series_interval_for of the same options); a
+  // shard with another interval is refused rather than mixed up.
+  time_series_options other = conn;
+  other.interval = 50ms;
+  time_series odd(other);
+  CHECK(merged.merge(odd).error() == errc::layout_mismatch);
 }
