@@ -34,7 +34,10 @@ enum class errc {
   invalid_key,            ///< a peer public key that is not a valid point
   otp_mismatch,           ///< the OTP entered does not match the offer's
   session_expired,        ///< an MWP session or request past its expiry
-  tls_handshake_failed,   ///< TLS failed: certificate not trusted, name mismatch, no cipher
+  tls_handshake_failed,   ///< TLS failed for another reason than the certificate (no common
+                          ///< protocol or cipher, the peer broke the handshake off)
+  certificate_rejected,   ///< this side refused the peer's certificate: not trusted (self-
+                          ///< signed, unknown CA), expired, or for another host name
 
   // local resources and usage
   source_exhausted = 200, ///< no local address/port left to connect from
@@ -54,6 +57,8 @@ enum class condition {
   remote_rejected,        ///< the relay or peer understood and said no
   timed_out,              ///< something did not happen in time
   invalid_input,          ///< the caller passed something unusable
+  tls_verification,       ///< this side refused the peer's certificate (trust store, expiry,
+                          ///< host name): fixed by configuration, not by retrying
 };
 
 const std::error_category& error_category() noexcept;

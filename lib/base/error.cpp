@@ -34,7 +34,9 @@ class error_category_impl final : public std::error_category {
       case errc::otp_mismatch: return "OTP mismatch";
       case errc::session_expired: return "session expired";
       case errc::tls_handshake_failed:
-        return "TLS handshake failed (certificate not trusted or for another name?)";
+        return "TLS handshake failed (no common protocol or cipher, or broken off by the peer)";
+      case errc::certificate_rejected:
+        return "certificate rejected (not trusted, expired or for another host name)";
       case errc::source_exhausted: return "no local address available";
       case errc::too_many_open_files: return "too many open files";
       case errc::connect_timeout: return "connect timeout";
@@ -87,6 +89,8 @@ std::error_condition classify_own(errc e) noexcept {
     case errc::otp_mismatch:
     case errc::session_expired:
       return of(condition::remote_rejected);
+    case errc::certificate_rejected:
+      return of(condition::tls_verification);
     case errc::reply_timeout:
     case errc::handshake_timeout:
     case errc::no_ping:
@@ -196,6 +200,7 @@ const char* to_string(errc e) noexcept {
     case errc::otp_mismatch: return "otp_mismatch";
     case errc::session_expired: return "session_expired";
     case errc::tls_handshake_failed: return "tls_handshake_failed";
+    case errc::certificate_rejected: return "certificate_rejected";
     case errc::source_exhausted: return "source_exhausted";
     case errc::too_many_open_files: return "too_many_open_files";
     case errc::connect_timeout: return "connect_timeout";
@@ -215,6 +220,7 @@ const char* to_string(condition c) noexcept {
     case condition::remote_rejected: return "remote_rejected";
     case condition::timed_out: return "timed_out";
     case condition::invalid_input: return "invalid_input";
+    case condition::tls_verification: return "tls_verification";
   }
   return "unknown";
 }

@@ -424,6 +424,8 @@ class centrifuge_client::impl final : public transport_handler,
       reconnect = on_close_code(info.remote_code) == reconnect_decision::reconnect;
     } else if (info.error) {
       e.error = info.error;
+      // A cause no retry can fix ends the client at once (counted once, under its cause).
+      reconnect = on_attempt_failure(info) == reconnect_decision::reconnect;
     } else if (info.local_code == net::close_code::message_too_big) {
       // We refused a frame above max_frame_size (and closed with 1009): say so.
       e.error = make_error_code(errc::frame_too_large);

@@ -15,6 +15,7 @@ std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
 constexpr condition all_conditions[] = {
     condition::transport_failure, condition::protocol_violation, condition::local_resource,
     condition::remote_rejected,   condition::timed_out,          condition::invalid_input,
+    condition::tls_verification,
 };
 }  // namespace
 

@@ -79,7 +79,6 @@ class ws_client_context::impl : public std::enable_shared_from_this<ws_client_co
 
   asio::ip::tcp::resolver resolver_;
   std::unordered_map<std::string, dns_entry> dns_;
-  std::uint64_t dns_generation_ = 0;  // clear_dns_cache() drops lookups in flight
 
   asio::steady_timer deadline_timer_;
   clock::time_point armed_for_ = clock::time_point::max();

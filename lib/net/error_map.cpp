@@ -92,8 +92,9 @@ std::error_code from_socket(int v) noexcept {
     case wsock::invalid_tls_context:
     case wsock::missing_tls_init_handler:
       return own(errc::invalid_argument);
-    // TLS handshake failures (certificate not trusted, host name mismatch, no common
-    // cipher, ...): the upgrade did not happen.
+    // TLS handshake failures (no common cipher, a broken-off handshake, ...): the upgrade
+    // did not happen. A certificate this side refused becomes errc::certificate_rejected
+    // in ws_client, which can read OpenSSL's verification result; the code alone cannot.
     default:
       return own(errc::tls_handshake_failed);
   }

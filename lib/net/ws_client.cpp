@@ -1,6 +1,8 @@
 #include "net/wspp_impl.hpp"  // first: see the note on ASIO_NO_DEPRECATED there
 
 #include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 
 #include "net/client_impl.hpp"
@@ -396,10 +398,25 @@ void ws_client::impl::handle_fail(Connection& con) {
   if (transport && info.error == make_error_code(errc::disconnected)) {
     info.error = detail::translate_error(transport);
   }
+  if constexpr (std::is_same_v<Connection, detail::tls_client::connection_type>) {
+    // A failed verification is this side's refusal, not the peer's: name OpenSSL's reason
+    // (self-signed, unknown CA, expired, host name mismatch) instead of "handshake failed".
+    SSL* ssl = con.get_socket().native_handle();
+    if (phase_ == close_phase::tls_handshake && ssl != nullptr &&
+        (SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0) {
+      const long verify = SSL_get_verify_result(ssl);
+      if (verify != X509_V_OK) {
+        info.error = make_error_code(errc::certificate_rejected);
+        info.tls_verify_result = verify;
+        info.tls_verify_reason = X509_verify_cert_error_string(verify);
+      }
+    }
+  }
   if (phase_ == close_phase::ws_upgrade) {
     const int status = static_cast<int>(con.get_response_code());
     if (status != 0 && status != 101) {
       info.http_status = status;
+      info.http_reason = con.get_response_msg();
       info.error = make_error_code(errc::handshake_rejected);
     }
   }

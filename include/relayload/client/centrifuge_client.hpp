@@ -54,7 +54,9 @@ struct stream_position_info {
 /// - bounds the WebSocket open, the connect reply and every call by call_timeout; a
 ///   connect-reply, subscribe or unsubscribe timeout drops the connection and reconnects;
 /// - reconnects with full-jitter backoff (backoff.hpp), seeded per client; close codes
-///   3500–3999, 4500–4999 and 1009 and permanent connect errors stop it;
+///   3500–3999, 4500–4999 and 1009, permanent connect errors and attempts that failed for
+///   a cause no retry fixes (a refused certificate, an upgrade answered 4xx:
+///   on_attempt_failure) stop it;
 /// - measures the initial connect from the caller's intended start (connect_outcome).
 ///
 /// Thread safety: none. Create, use and destroy it on the context's io_context thread.

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "relayload/net/close_info.hpp"
+
 namespace relayload::client {
 
 /// Whether the client tries again.
@@ -22,6 +24,15 @@ const char* to_string(reconnect_decision d) noexcept;
 /// centrifuge-js also honours a legacy JSON reason `{"reason":..,"reconnect":..}` (protocol
 /// v1 advice); Centrifugo v6 never sends one, so it is not interpreted here.
 reconnect_decision on_close_code(std::uint16_t code) noexcept;
+
+/// After a WebSocket attempt failed before it opened (info.phase != open), by its cause:
+/// stop for what no retry can fix — a certificate this side refused
+/// (errc::certificate_rejected), an upgrade refused with a 4xx status other than 408 and
+/// 429 (wrong path, forbidden, unauthorized), unusable options (errc::invalid_argument);
+/// everything else reconnects with backoff (refused, reset, timeouts, DNS, 5xx, 408, 429,
+/// other TLS failures). centrifuge-js retries every transport failure; a load generator
+/// that did so against a misconfigured target would only measure its own retry storm.
+reconnect_decision on_attempt_failure(const net::close_info& info) noexcept;
 
 /// After a server `disconnect` push with `code` (same ranges as close codes).
 reconnect_decision on_disconnect_push(std::uint32_t code) noexcept;

@@ -40,7 +40,8 @@ const char* to_string(close_phase p) noexcept;
 /// Everything known about the end of a connection.
 ///
 /// `error` is the cause in a form relayload::classify() understands: an errc
-/// (connect_timeout, handshake_rejected, source_exhausted, cancelled, frame_too_large, ...)
+/// (connect_timeout, handshake_rejected, certificate_rejected, source_exhausted, cancelled,
+/// frame_too_large, ...)
 /// or an Asio/system code passed through unchanged (connection_refused, connection_reset,
 /// asio::error::eof, ...). It is empty (success) when the connection ended with a clean
 /// close handshake, whichever side started it; then the codes tell why.
@@ -70,6 +71,15 @@ struct close_info {
   /// For a refused upgrade (error == errc::handshake_rejected in phase ws_upgrade): the HTTP
   /// status the server answered with (e.g. 404, 503); 0 otherwise.
   int http_status = 0;
+  /// With http_status: the reason phrase of the status line ("Not Found"), as sent.
+  std::string http_reason;
+
+  /// For a certificate this side refused (error == errc::certificate_rejected, phase
+  /// tls_handshake): OpenSSL's verification result (an X509_V_ERR_* value, e.g. 18 for a
+  /// self-signed certificate) and its text from X509_verify_cert_error_string() ("self-signed
+  /// certificate", "certificate has expired", "hostname mismatch"); 0 and empty otherwise.
+  long tls_verify_result = 0;
+  std::string tls_verify_reason;
 
   /// True when the connection ended with a clean close handshake.
   bool clean() const noexcept { return !error; }

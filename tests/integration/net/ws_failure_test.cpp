@@ -44,6 +44,7 @@ TEST_CASE("a wrong path is refused with 404: handshake_rejected", "[net][integra
   CHECK(c.last_close.phase == net::close_phase::ws_upgrade);
   CHECK(c.last_close.error == errc::handshake_rejected);
   CHECK(c.last_close.http_status == 404);
+  CHECK(c.last_close.http_reason == "Not Found");
   CHECK(relayload::classify(c.last_close.error) == condition::remote_rejected);
   CHECK(srv.opened.empty());
   CHECK(srv.closes.empty());

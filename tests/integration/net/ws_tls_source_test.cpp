@@ -1,6 +1,8 @@
 // wss with a self-signed certificate made by the test, and source-address binding.
 #include <catch2/catch.hpp>
 
+#include <openssl/x509_vfy.h>
+
 #include <string>
 
 #include "relayload/error.hpp"
@@ -45,8 +47,11 @@ TEST_CASE("wss: a self-signed certificate fails verification by default",
   REQUIRE(run_until(io, [&] { return c.closes == 1; }));
   CHECK(c.opens == 0);
   CHECK(c.last_close.phase == net::close_phase::tls_handshake);
-  CHECK(c.last_close.error == errc::tls_handshake_failed);
-  CHECK(relayload::classify(c.last_close.error) == condition::remote_rejected);
+  // This side refused the certificate: its own cause, with OpenSSL's reason.
+  CHECK(c.last_close.error == errc::certificate_rejected);
+  CHECK(relayload::classify(c.last_close.error) == condition::tls_verification);
+  CHECK(c.last_close.tls_verify_result == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+  CHECK(c.last_close.tls_verify_reason == "self-signed certificate");
   CHECK(srv.opened.empty());
   run_for(io, 50ms);
   CHECK(c.closes == 1);
@@ -97,7 +102,31 @@ TEST_CASE("wss: a trusted certificate for another name is refused", "[net][integ
   REQUIRE(run_until(io, [&] { return c.closes == 1; }));
   CHECK(c.opens == 0);
   CHECK(c.last_close.phase == net::close_phase::tls_handshake);
-  CHECK(c.last_close.error == errc::tls_handshake_failed);
+  CHECK(c.last_close.error == errc::certificate_rejected);
+  CHECK(c.last_close.tls_verify_result == X509_V_ERR_IP_ADDRESS_MISMATCH);
+  CHECK(c.last_close.tls_verify_reason == "IP address mismatch");
+}
+
+TEST_CASE("wss: an expired certificate is refused with OpenSSL's reason",
+          "[net][integration][tls]") {
+  temp_dir dir;
+  const std::string cert = dir.file("expired.pem");
+  const std::string key = dir.file("expired-key.pem");
+  make_self_signed(cert, key, "IP:127.0.0.1", -std::chrono::hours(1));
+  net::ws_server_options so;
+  so.tls_certificate_file = cert;
+  so.tls_private_key_file = key;
+  asio::io_context io;
+  echo_server srv(io, so);
+  net::ws_client_context_options o;
+  o.ca_file = cert;  // trusted, but out of date
+  net::ws_client_context ctx(io, o);
+  recording_client c(ctx);
+  REQUIRE_FALSE(c.client.connect(srv.url()));
+  REQUIRE(run_until(io, [&] { return c.closes == 1; }));
+  CHECK(c.last_close.error == errc::certificate_rejected);
+  CHECK(c.last_close.tls_verify_result == X509_V_ERR_CERT_HAS_EXPIRED);
+  CHECK(c.last_close.tls_verify_reason == "certificate has expired");
 }
 
 TEST_CASE("wss: insecure skips verification", "[net][integration][tls]") {

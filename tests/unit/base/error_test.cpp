@@ -24,6 +24,23 @@ TEST_CASE("errc maps onto the coarse conditions metrics count by", "[base]") {
   CHECK(std::error_code(errc::source_exhausted) != condition::transport_failure);
 }
 
+TEST_CASE("a certificate this side refused is its own cause and condition", "[base]") {
+  const std::error_code cert = errc::certificate_rejected;
+  CHECK(relayload::to_string(errc::certificate_rejected) == std::string("certificate_rejected"));
+  CHECK(relayload::to_string(condition::tls_verification) == std::string("tls_verification"));
+  CHECK(cert == condition::tls_verification);
+  CHECK(cert != condition::remote_rejected);  // the relay did not say no: we did
+  CHECK(relayload::classify(cert) == condition::tls_verification);
+  CHECK(cert.message().find("certificate") != std::string::npos);
+  // Other TLS failures stay the peer's refusal.
+  CHECK(std::error_code(errc::tls_handshake_failed) == condition::remote_rejected);
+  // Values are stable: appended after tls_handshake_failed, the conditions after invalid_input.
+  CHECK(static_cast<int>(errc::certificate_rejected) ==
+        static_cast<int>(errc::tls_handshake_failed) + 1);
+  CHECK(static_cast<int>(condition::tls_verification) ==
+        static_cast<int>(condition::invalid_input) + 1);
+}
+
 TEST_CASE("system and Asio codes pass through unchanged and still classify", "[base]") {
   const std::error_code refused = asio::error::connection_refused;
   CHECK(refused == condition::transport_failure);

@@ -102,6 +102,11 @@ class fake_transport final : public transport {
     info.error = ec;
     post_close(info);
   }
+  /// The attempt fails before opening, as described by `info` (HTTP status, TLS reason, ...).
+  void fail_with(net::close_info info) {
+    state_ = net::ws_client_state::closing;
+    post_close(std::move(info));
+  }
   /// The TCP connection of an open socket just ends (no close frame).
   void drop(std::error_code ec) {
     state_ = net::ws_client_state::closing;

@@ -107,7 +107,8 @@ TEST_CASE("error_tally: counts saturate instead of wrapping", "[metrics][errors]
 TEST_CASE("condition_from_string reverses to_string(condition)", "[metrics][errors]") {
   for (const condition c :
        {condition::transport_failure, condition::protocol_violation, condition::local_resource,
-        condition::remote_rejected, condition::timed_out, condition::invalid_input, condition{}}) {
+        condition::remote_rejected, condition::timed_out, condition::invalid_input,
+        condition::tls_verification, condition{}}) {
     const auto back = condition_from_string(relayload::to_string(c));
     REQUIRE(back);
     CHECK(*back == c);
