@@ -37,6 +37,7 @@ struct run_flags {
   bool insecure = false;
   bool fail_on_slo = false;
   bool no_progress = false;
+  bool no_probe = false;
   std::string color = "auto";
   std::vector<std::string> slo;             // --slo, one expression per flag
   std::string report_html, csv, hdr;        // --report, --csv, --hdr
@@ -184,6 +185,9 @@ void add_run_flags(CLI::App& app, run_flags& f) {
   app.add_flag("--fail-on-slo", f.fail_on_slo, "exit 3 when an SLO is breached");
   add_slo_and_export_flags(app, f.slo, f.report_html, f.csv, f.hdr, f.export_options);
   app.add_flag("--no-progress", f.no_progress, "no live progress line");
+  app.add_flag("--no-probe", f.no_probe,
+               "skip the pre-flight probe (one upgrade + connect to the target; a failure "
+               "exits 2 with a diagnosis)");
   add_color_option(app, f.color);
 }
 
@@ -275,6 +279,7 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
   check_export_paths(f.export_options, problems);
   cmd.exports = {f.report_html, f.csv, f.hdr};
   cmd.progress = !f.no_progress;
+  cmd.probe = !f.no_probe;
   convert_color(f.color, cmd.color, problems);
   // Range checks (zero, negative, huge) for the values that converted.
   for (auto& p : o.validate()) {

@@ -64,6 +64,7 @@ struct parsed_command {
   report_exports exports;      ///< --report, --csv, --hdr (run)
   report_command report;
   bool progress = true;        ///< --no-progress turns the live line off
+  bool probe = true;           ///< --no-probe skips the pre-flight probe of the target
   std::string output_dir;      ///< --output-dir (run): each shard's own report, too
   /// --storm-trigger (reconnect-storm): "relay", "client" or "" (relay without --target).
   std::string storm_trigger;

@@ -3,7 +3,9 @@
 // (only with --fail-on-slo or --slo).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "cli_options.hpp"
@@ -26,9 +28,20 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
 // Steps of `run` that the MPI launcher (mpi_launcher.cpp) shares with run_scenario.
 void print_configuration(const scenario::run_options& o, const scenario::scenario_info& info,
                          const std::string& output, unsigned shards);
+/// What drive() does with the live progress. The default: this process's own line, every
+/// 0.5 s on a terminal and every 5 s otherwise.
+struct progress_plan {
+  /// Draw the line (false: no line; `line` is still called at each tick when set).
+  bool show = true;
+  /// Takes each snapshot and returns the line to draw (under MPI: rank 0 adds the other
+  /// ranks' counters, the other ranks send theirs). Unset: metrics::render_progress.
+  std::function<std::string(const metrics::report& live, std::chrono::nanoseconds elapsed)> line;
+  /// Time between snapshots; zero: the default cadence above.
+  std::chrono::milliseconds every{0};
+};
 /// Starts the runner and waits for its report, drawing progress and turning SIGINT/SIGTERM
 /// into stop (first) and abort (second).
-metrics::report drive(scenario::runner& runner, signal_watch& signals, bool show_progress);
+metrics::report drive(scenario::runner& runner, signal_watch& signals, const progress_plan& plan);
 /// Marks the report's ranks failed when the run attempted connections and none succeeded
 /// (the relay could not be reached), naming the most frequent error.
 void judge_shard(metrics::report& report);

@@ -5,7 +5,10 @@
 //   2. Rank 0 picks the seed (when --seed is 0) and, without --target, starts the embedded
 //      relay; both are broadcast. Each rank runs shard `rank` of `size` (run_options), so
 //      counts, unit indices and seeds are sliced exactly as with --shard.
-//   3. Each rank runs its own pre-flight (limits are per process and per host).
+//   3. Each rank probes its own target (one connection; all failed: exit 2 at once) and runs
+//      its own pre-flight (limits are per process and per host).
+//   3b. While they run, the ranks send rank 0 small counters (rank_progress), so its progress
+//      line shows the totals of all ranks and names a rank behind its schedule.
 //   4. Barrier; rank 0 broadcasts t0 as a wall-clock instant (--start-at, or now + a lead),
 //      and every runner releases its threads at that instant.
 //   5. Every rank sends its report as JSON to rank 0 (also a rank that could not run, so that
@@ -19,6 +22,7 @@
 
 #include <fmt/core.h>
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <climits>
 #include <cstdio>
@@ -31,7 +35,9 @@
 
 #include "commands.hpp"
 #include "mpi_launcher.hpp"
+#include "probe_command.hpp"
 #include "relayload/metrics/report_json.hpp"
+#include "relayload/metrics/report_text.hpp"
 #include "relayload/net/preflight.hpp"
 #include "relayload/pacing/shard.hpp"
 #include "relayload/relay/embedded_relay.hpp"
@@ -105,6 +111,197 @@ struct rank_message {
 
 constexpr int ran_tag = 7301;      // the rank ran its shard: merge its report
 constexpr int not_run_tag = 7302;  // it did not run: its report only names it and says why
+constexpr int progress_tag = 7303; // a rank's live counters (rank_progress)
+
+// The live counters a rank sends rank 0 while it runs: fixed-size, a few dozen bytes.
+enum progress_field : std::size_t {
+  f_attempted,
+  f_successful,
+  f_failed,
+  f_has_messages,
+  f_messages_sent,
+  f_messages_received,
+  f_has_steady,
+  f_down,
+  f_peak_down,
+  f_done,   // its part has ended: these are its final counters
+  f_count
+};
+using progress_counters = std::array<std::uint64_t, f_count>;
+
+void discard_progress(const MPI_Status& status) {
+  progress_counters c{};
+  MPI_Recv(c.data(), static_cast<int>(c.size()), MPI_UINT64_T, status.MPI_SOURCE, progress_tag,
+           MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+// Live progress over all ranks. Every rank calls tick() with its own snapshot from drive()'s
+// loop on the main thread (the only thread that calls MPI). A rank other than 0 sends its
+// counters without blocking (at most one send in flight; a tick while it is still in flight
+// is skipped); rank 0 takes whatever has arrived and draws the totals, naming a rank that is
+// behind its schedule or has gone quiet.
+class rank_progress {
+ public:
+  rank_progress(const mpi_session& mpi, const scenario::run_options& options, bool uses_pairs,
+                wall_ms t0)
+      : mpi_(mpi), t0_(t0), ramp_(options.ramp_up),
+        latest_(static_cast<std::size_t>(mpi.size())),
+        heard_(static_cast<std::size_t>(mpi.size())) {
+    // Every rank's share of the units, as each rank's runner slices them.
+    for (int r = 0; r < mpi.size(); ++r) {
+      shares_.push_back(pacing::shard{static_cast<std::uint32_t>(r), options.shard_count}.size_of(
+          options.unit_count(uses_pairs)));
+    }
+  }
+  ~rank_progress() { finish(); }
+  rank_progress(const rank_progress&) = delete;
+  rank_progress& operator=(const rank_progress&) = delete;
+
+  std::string tick(const metrics::report& live, std::chrono::nanoseconds elapsed) {
+    progress_counters own = counters_of(live);
+    if (mpi_.rank() != 0) {
+      send(own);
+      return {};
+    }
+    receive();
+    const auto now = std::chrono::steady_clock::now();
+    latest_[0] = own;
+    heard_[0] = now;
+    progress_counters sum{};
+    int reporting = 0;
+    std::vector<std::string> lagging;
+    for (std::size_t r = 0; r < latest_.size(); ++r) {
+      if (!latest_[r]) {
+        // Not heard from yet: behind once any of its units is due.
+        if (const std::uint64_t due = due_now(shares_[r]); due > 0) {
+          lagging.push_back(fmt::format("rank {} behind schedule (no counters yet, {} due)", r, due));
+        }
+        continue;
+      }
+      ++reporting;
+      const progress_counters& c = *latest_[r];
+      for (std::size_t f = 0; f < f_count; ++f) {
+        sum[f] = f == f_has_messages || f == f_has_steady ? (sum[f] | c[f]) : sum[f] + c[f];
+      }
+      if (c[f_done] != 0) continue;
+      // Judged here, from rank 0's clock, so that a rank whose last counters are old (its
+      // main thread stalled) falls behind too.
+      if (const std::uint64_t due = due_now(shares_[r]); c[f_attempted] < due) {
+        lagging.push_back(
+            fmt::format("rank {} behind schedule ({}/{} due started)", r, c[f_attempted], due));
+      } else if (now - heard_[r] > quiet_after) {
+        lagging.push_back(fmt::format("rank {} quiet for {:.0f}s", r,
+                                      std::chrono::duration<double>(now - heard_[r]).count()));
+      }
+    }
+    metrics::report total;
+    total.connections.attempted = sum[f_attempted];
+    total.connections.successful = sum[f_successful];
+    total.connections.failed = sum[f_failed];
+    if (sum[f_has_messages] != 0) {
+      total.messages.emplace();
+      total.messages->sent = sum[f_messages_sent];
+      total.messages->received = sum[f_messages_received];
+    }
+    if (sum[f_has_steady] != 0) {
+      total.steady_state.emplace();
+      total.steady_state->current_disconnects = sum[f_down];
+      total.steady_state->peak_disconnects = sum[f_peak_down];  // an upper bound
+    }
+    std::string line = metrics::render_progress(total, elapsed);
+    line += fmt::format(" | ranks {}/{}", reporting, mpi_.size());
+    for (const auto& l : lagging) line += " | " + l;
+    return line;
+  }
+
+  // Completes the last send and, on a rank other than 0, sends its final counters marked
+  // done, so that rank 0 does not take a rank that has finished for one that went quiet.
+  // Rank 0 receives them during its run or in gather(). Idempotent.
+  void finish(const metrics::report* final_report = nullptr) {
+    if (in_flight_ != MPI_REQUEST_NULL) MPI_Wait(&in_flight_, MPI_STATUS_IGNORE);
+    if (mpi_.rank() == 0 || final_report == nullptr || finished_) return;
+    finished_ = true;
+    outgoing_ = counters_of(*final_report);
+    outgoing_[f_done] = 1;
+    MPI_Isend(outgoing_.data(), static_cast<int>(outgoing_.size()), MPI_UINT64_T, 0, progress_tag,
+              MPI_COMM_WORLD, &in_flight_);
+    MPI_Wait(&in_flight_, MPI_STATUS_IGNORE);
+  }
+
+ private:
+  // A rank not heard from for this long is named (its main thread is stuck, or it died).
+  static constexpr std::chrono::seconds quiet_after{12};
+  // Starts later than the schedule by less than this are not "behind": a start takes a
+  // turn of the shard's event loop.
+  static constexpr std::chrono::milliseconds grace{1000};
+
+  progress_counters counters_of(const metrics::report& live) const {
+    progress_counters c{};
+    c[f_attempted] = live.connections.attempted;
+    c[f_successful] = live.connections.successful;
+    c[f_failed] = live.connections.failed;
+    if (live.messages) {
+      c[f_has_messages] = 1;
+      c[f_messages_sent] = live.messages->sent;
+      c[f_messages_received] = live.messages->received;
+    }
+    if (live.steady_state) {
+      c[f_has_steady] = 1;
+      c[f_down] = live.steady_state->current_disconnects;
+      c[f_peak_down] = live.steady_state->peak_disconnects;
+    }
+    return c;
+  }
+
+  // Of a rank's `share` units, those whose start time has passed (less the grace): starts
+  // are spread evenly over the ramp from t0.
+  std::uint64_t due_now(std::uint64_t share) const {
+    const auto since = std::chrono::system_clock::now() - t0_ - grace;
+    if (since.count() < 0) return 0;
+    if (ramp_.count() <= 0 || since >= ramp_) return share;
+    const double part = std::chrono::duration<double>(since) / ramp_;
+    return static_cast<std::uint64_t>(part * static_cast<double>(share));
+  }
+
+  void send(const progress_counters& c) {
+    if (in_flight_ != MPI_REQUEST_NULL) {
+      int done = 0;
+      MPI_Test(&in_flight_, &done, MPI_STATUS_IGNORE);
+      if (done == 0) return;  // rank 0 has not taken the last one yet: skip, never block
+    }
+    outgoing_ = c;
+    MPI_Isend(outgoing_.data(), static_cast<int>(outgoing_.size()), MPI_UINT64_T, 0, progress_tag,
+              MPI_COMM_WORLD, &in_flight_);
+  }
+
+  void receive() {
+    const auto now = std::chrono::steady_clock::now();
+    for (;;) {
+      int flag = 0;
+      MPI_Status status;
+      MPI_Iprobe(MPI_ANY_SOURCE, progress_tag, MPI_COMM_WORLD, &flag, &status);
+      if (flag == 0) return;
+      progress_counters c{};
+      MPI_Recv(c.data(), static_cast<int>(c.size()), MPI_UINT64_T, status.MPI_SOURCE,
+               progress_tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      const auto r = static_cast<std::size_t>(status.MPI_SOURCE);
+      if (r < latest_.size()) {
+        latest_[r] = c;
+        heard_[r] = now;
+      }
+    }
+  }
+
+  const mpi_session& mpi_;
+  wall_ms t0_;
+  std::chrono::milliseconds ramp_;
+  std::vector<std::uint64_t> shares_;
+  std::vector<std::optional<progress_counters>> latest_;
+  std::vector<std::chrono::steady_clock::time_point> heard_;
+  progress_counters outgoing_{};
+  MPI_Request in_flight_ = MPI_REQUEST_NULL;
+  bool finished_ = false;
+};
 
 // Rank 0: every rank's message, in rank order (its own first). Point to point, so that no
 // count or displacement has to fit the whole job's bytes into an int.
@@ -119,6 +316,13 @@ std::vector<rank_message> gather(const mpi_session& mpi, const rank_message& min
   for (int r = 1; r < mpi.size(); ++r) {
     MPI_Status status;
     MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+    if (status.MPI_TAG == progress_tag) {
+      // Progress sent before the rank finished (messages from one rank arrive in order, so
+      // its report comes after all of them).
+      discard_progress(status);
+      --r;
+      continue;
+    }
     int count = 0;
     MPI_Get_count(&status, MPI_CHAR, &count);
     rank_message m;
@@ -276,9 +480,27 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   if (relay_needed == 1 && relay_url.empty()) return exit_code::usage;  // rank 0 said why
   if (options.target.empty()) options.target = relay_url;
 
+  // The probe: each rank connects once to its own target (MPMD jobs may give ranks different
+  // targets) before any load. When every rank's probe fails, the job ends at once with exit
+  // 2 and rank 0's diagnosis; a rank that fails alone does not run and the merged report
+  // names it with its diagnosis, as for a failed pre-flight.
+  // (--no-probe on some ranks only is allowed: every rank takes part in the reduction.)
+  std::optional<std::string> cannot_run;
+  {
+    std::string failure;
+    const int probed = command.probe ? probe_target(options, &failure, root) : exit_code::ok;
+    int failed = probed == exit_code::ok ? 0 : 1;
+    int failed_ranks = 0;
+    MPI_Allreduce(&failed, &failed_ranks, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    if (failed_ranks == mpi.size()) return probed;
+    if (failed != 0) {
+      std::cerr << "relayload-cli: rank " << mpi.rank() << ": " << failure << "\n";
+      cannot_run = failure;
+    }
+  }
+
   // Pre-flight per rank: its slice of the clients, and on rank 0 the relay's side of every
   // rank's connections.
-  std::optional<std::string> cannot_run;
   const std::uint64_t per_unit = sockets_per_unit(info, options);
   net::preflight_request pre;
   pre.client_sockets =
@@ -293,7 +515,7 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
     for (const auto& p : pf.problems) why += " " + p + ";";
     why.pop_back();
     std::cerr << "relayload-cli: rank " << mpi.rank() << ": " << why << "\n";
-    cannot_run = why;
+    cannot_run = cannot_run ? *cannot_run + "; " + why : why;
   }
 
   // Start together: the barrier makes every rank ready, then one wall-clock t0 for all.
@@ -314,11 +536,26 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
     scenario::runner runner(info, options);
     if (root) {
       print_configuration(options, info, command.output, runner.shard_count());
-      fmt::print("  MPI ranks:        {} (rank 0 on {}); progress shows rank 0's shard\n",
+      fmt::print("  MPI ranks:        {} (rank 0 on {}); progress shows all ranks\n",
                  mpi.size(), mpi.host());
       std::fflush(stdout);
     }
-    metrics::report report = drive(runner, signals, root && command.progress);
+    progress_plan plan;
+    std::optional<rank_progress> ranks_progress;
+    if (command.progress) {
+      ranks_progress.emplace(mpi, options, info.uses_pairs, *options.start_at);
+      plan.show = root;
+      plan.line = [&](const metrics::report& live, std::chrono::nanoseconds elapsed) {
+        return ranks_progress->tick(live, elapsed);
+      };
+      // The other ranks send every second: rank 0's line (every 5 s under mpirun, whose
+      // output is not a terminal) is never more than a second behind theirs.
+      if (!root) plan.every = std::chrono::milliseconds(1000);
+    } else {
+      plan.show = false;
+    }
+    metrics::report report = drive(runner, signals, plan);
+    if (ranks_progress) ranks_progress->finish(&report);
     if (report.scenario.empty()) report.scenario = info.name;
     if (report.target.empty()) report.target = options.target;
     report.ranks = {rank_entry(mpi, mpi.rank(), mpi.host())};

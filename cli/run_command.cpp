@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "mpi_launcher.hpp"
 #include "output_file.hpp"
+#include "probe_command.hpp"
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/metrics/report_text.hpp"
 #include "relayload/metrics/slo.hpp"
@@ -78,14 +79,18 @@ void print_configuration(const scenario::run_options& o, const scenario::scenari
 }
 
 // Runs until the report is ready, drawing progress and turning signals into stop/abort.
-metrics::report drive(scenario::runner& runner, signal_watch& signals, bool show_progress) {
+metrics::report drive(scenario::runner& runner, signal_watch& signals, const progress_plan& plan) {
   auto future = runner.start();
   const bool tty = stdout_is_terminal();
+  const bool ticking = plan.show || plan.line;
+  const milliseconds every = plan.every.count() > 0 ? plan.every
+                             : tty                  ? milliseconds(500)
+                                                    : milliseconds(5000);
   const auto started = steady_clock::now();
   auto last_line = started;
   int interrupts = 0;
   while (future.wait_for(milliseconds(0)) != std::future_status::ready) {
-    if (const int sig = signals.wait(milliseconds(tty ? 250 : 500))) {
+    if (const int sig = signals.wait(std::min(every / 2, milliseconds(250)))) {
       ++interrupts;
       if (interrupts == 1) {
         std::fprintf(stderr, "\n[relayload] %s: stopping gracefully; again to abort at once\n",
@@ -98,16 +103,19 @@ metrics::report drive(scenario::runner& runner, signal_watch& signals, bool show
       continue;
     }
     const auto now = steady_clock::now();
-    if (show_progress && (tty ? now - last_line >= milliseconds(500)
-                              : now - last_line >= std::chrono::seconds(5))) {
+    if (ticking && now - last_line >= every) {
       last_line = now;
-      const auto line = metrics::render_progress(runner.progress(milliseconds(200)), now - started);
-      if (tty) fmt::print("\r\x1b[2K{}", line);
-      else fmt::print("{}\n", line);
-      std::fflush(stdout);
+      const auto live = runner.progress(milliseconds(200));
+      const auto line =
+          plan.line ? plan.line(live, now - started) : metrics::render_progress(live, now - started);
+      if (plan.show) {
+        if (tty) fmt::print("\r\x1b[2K{}", line);
+        else fmt::print("{}\n", line);
+        std::fflush(stdout);
+      }
     }
   }
-  if (show_progress && tty) fmt::print("\n");
+  if (plan.show && tty) fmt::print("\n");
   auto result = future.get();
   if (!result) {
     // Only an unusable setup gets here (validated before); report it as a partial empty run.
@@ -233,12 +241,24 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
     return exit_code::preflight;
   }
 
+  // The probe runs against the embedded relay too: it costs one loopback connect, and flags
+  // the embedded relay refuses (a --token without --token-hmac-secret) fail here, not per
+  // connection.
+  if (command.probe) {
+    if (const int code = probe_target(options); code != exit_code::ok) {
+      if (relay) relay->stop();
+      return code;
+    }
+  }
+
   if (options.scenario == "reconnect-storm" && relay && command.storm_trigger != "client") {
     options.storm_trigger = [r = relay.get()] { r->disconnect_all(); };
   }
   scenario::runner runner(info, options);
   print_configuration(options, info, command.output, runner.shard_count());
-  metrics::report report = drive(runner, signals, command.progress);
+  progress_plan plan;
+  plan.show = command.progress;
+  metrics::report report = drive(runner, signals, plan);
   if (report.scenario.empty()) report.scenario = info.name;
   if (report.target.empty()) report.target = options.target;
 

@@ -2,8 +2,9 @@
 # Bad input, table-driven: every numeric run flag × {non-numeric, negative, zero where zero is
 # invalid, huge, empty}, bad URLs, bad choices, and corrupt report files for `aggregate`.
 # Each must exit 1 with a message naming the flag (or file) and never crash. An unresolvable
-# host is not a usage error: the run happens and every connection fails with the resolver's
-# cause in the report (DNS can be transient; see README "Bad input").
+# host is not a usage error: the pre-flight probe refuses it (exit 2); with --no-probe the run
+# happens and every connection fails with the resolver's cause in the report (DNS can be
+# transient; see README "Bad input").
 set -u
 cli=$1; dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 failures=0; checked=0
@@ -66,9 +67,12 @@ expect 1 "--port: 'x' is not a whole number" relay --port=x
 expect 1 "--workers must be 1 to 64" relay --workers=0
 expect 1 "--ping-interval must be at least 1" relay --ping-interval=0.5
 
-# An unresolvable host: the run happens, every connection fails, the cause is in the report.
+# An unresolvable host is not a usage error: with --no-probe the run happens, every connection
+# fails, the cause is in the report; without it the probe refuses the run (exit 2).
+expect 2 "probe failed \(dns_[0-9]+\): cannot resolve no-such-host.invalid" \
+  --target=ws://no-such-host.invalid/ --connections=3 --ramp-up=0 --connect-timeout=3 --no-progress
 expect 0 "Connections: +3 attempted, 0 successful" --target=ws://no-such-host.invalid/ \
-  --scenario=connection-storm --connections=3 --ramp-up=0 --connect-timeout=3 --no-progress \
+  --scenario=connection-storm --connections=3 --ramp-up=0 --connect-timeout=3 --no-progress --no-probe \
   --output="$dir/unresolvable.json"
 if ! python3 - "$dir/unresolvable.json" <<'PY'; then failures=$((failures + 1)); fi
 import json, sys

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # relayload-cli against a hostile relay process (hostile_relay.py): malformed frames, a relay
 # that never answers, and one that closes mid-upgrade. Each run must end, exit 0, write its
-# report, and count every connection failed under the expected cause.
+# report, and count every connection failed under the expected cause (--no-probe: the
+# pre-flight probe would refuse each of them before the load).
 set -u
 cli=$1; here=$(cd "$(dirname "$0")" && pwd); dir=$(mktemp -d); relay=
 trap '[[ -n $relay ]] && kill $relay 2>/dev/null; rm -rf "$dir"' EXIT
@@ -14,7 +15,7 @@ for entry in "malformed malformed_json" "never_answers reply_timeout" "close_mid
   url=$(grep -oE 'ws://[^ ]+' "$dir/$mode.log" | head -1)
   [[ -n $url ]] || fail "$mode: hostile relay did not start"
   timeout 60 "$cli" --target="$url" --scenario=connection-storm --connections=10 --ramp-up=0 \
-    --connect-timeout=2 --command-timeout=0.5 --no-progress --output="$dir/$mode.json" \
+    --connect-timeout=2 --command-timeout=0.5 --no-progress --no-probe --output="$dir/$mode.json" \
     >"$dir/$mode.run" 2>&1
   code=$?
   kill $relay 2>/dev/null; wait $relay 2>/dev/null; relay=

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# MPMD: three ranks against the embedded relay, one rank aimed at a port nobody listens on.
+# MPMD: three ranks against the embedded relay, one rank aimed at a port nobody listens on
+# (with --no-probe, so that it runs and reaches nothing; mpi_probe_test.sh covers the probe).
 # The merged report still comes out, names the failed rank and why, is marked partial, and
 # holds exactly the data of the ranks that reached the relay.
 set -u
@@ -9,7 +10,7 @@ args=(--scenario=connection-storm --connections=200 --ramp-up=0.5 --threads=1 --
       --connect-timeout=3)
 timeout 120 "$mpirun" --oversubscribe --allow-run-as-root \
   -np 3 "$cli" "${args[@]}" --output="$dir/merged.json" --output-dir="$dir/ranks" : \
-  -np 1 "$cli" "${args[@]}" --target=ws://127.0.0.1:1/ >"$dir/log" 2>&1
+  -np 1 "$cli" "${args[@]}" --target=ws://127.0.0.1:1/ --no-probe >"$dir/log" 2>&1
 code=$?
 tail -12 "$dir/log"
 [[ $code -eq 0 ]] || fail "mpirun exit $code"
