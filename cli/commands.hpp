@@ -24,6 +24,9 @@ inline constexpr int slo_breach = 3;
 }  // namespace exit_code
 
 int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry);
+/// Checks before a run that --output, --report, --csv, --hdr and --output-dir can be written
+/// (output_file.hpp); exit_code::ok, or usage after naming the flag, the path and the reason.
+int check_outputs(const parsed_command& command);
 
 // Steps of `run` that the MPI launcher (mpi_launcher.cpp) shares with run_scenario.
 void print_configuration(const scenario::run_options& o, const scenario::scenario_info& info,

@@ -432,6 +432,10 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   signal_watch signals;  // before MPI_Init and before any thread starts
   mpi_session mpi;
   const bool root = mpi.rank() == 0;
+  // Rank 0 writes every output: it checks them before anything runs, for the whole job.
+  std::uint64_t outputs = root ? static_cast<std::uint64_t>(check_outputs(command)) : 0;
+  bcast(outputs);
+  if (outputs != exit_code::ok) return static_cast<int>(outputs);
   options.shard_index = static_cast<std::uint32_t>(mpi.rank());
   options.shard_count = static_cast<std::uint32_t>(mpi.size());
 

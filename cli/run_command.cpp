@@ -166,9 +166,11 @@ int conclude_run(const metrics::report& measured, const parsed_command& command,
   // The file first: a run being torn down (mpirun sends SIGTERM again, then SIGKILL, after
   // its ranks were told to stop) must not lose the results while the summary is rendered.
   std::error_code write_error;
-  if (!command.output.empty()) {
-    write_error = write_file_atomically(command.output, metrics::to_json(report));
-  }
+  const std::string json = metrics::to_json(report);
+  if (!command.output.empty()) write_error = write_file_atomically(command.output, json);
+  std::string fallback;
+  std::error_code fallback_error;
+  if (write_error) fallback = write_fallback_file(json, fallback_error);
   fmt::print("\n{}", metrics::render_summary(report, {use_color(command.color)}));
   const auto verdicts = metrics::evaluate_slos(report);
 
@@ -176,14 +178,28 @@ int conclude_run(const metrics::report& measured, const parsed_command& command,
     if (const auto ec = write_error) {
       std::cerr << "relayload-cli: error: cannot write " << command.output << ": " << ec.message()
                 << "\n";
-      // The summary above still holds the results; the missing file is an error.
+      if (!fallback.empty()) {
+        std::cerr << "relayload-cli: the results are saved in " << fallback << " instead\n";
+      } else {
+        std::cerr << "relayload-cli: error: no fallback file could be written either ("
+                  << fallback_error.message() << "); only the summary above holds the results\n";
+      }
+      // The missing file is an error even when the fallback holds the results.
       code = exit_code::usage;
     } else {
       fmt::print("[load-test] Results written to {}\n", command.output);
     }
   }
-  if (const int written = write_report_exports(report, command.exports); code == exit_code::ok) {
-    code = written;
+  if (const int written = write_report_exports(report, command.exports);
+      written != exit_code::ok) {
+    if (command.output.empty()) {
+      // No JSON was asked for, and an export failed: keep the data all the same.
+      std::error_code ec;
+      if (const std::string path = write_fallback_file(json, ec); !path.empty()) {
+        std::cerr << "relayload-cli: the results (JSON) are saved in " << path << "\n";
+      }
+    }
+    if (code == exit_code::ok) code = written;
   }
   const bool judged = command.fail_on_slo || !command.slos.empty();
   if (code == exit_code::ok && judged && metrics::any_failed(verdicts)) {
@@ -200,10 +216,35 @@ int conclude_run(const metrics::report& measured, const parsed_command& command,
   return code;
 }
 
+int check_outputs(const parsed_command& command) {
+  const auto refuse = [](const char* flag, const std::string& path, std::error_code ec) {
+    std::cerr << "relayload-cli: error: " << flag << ": cannot write " << path << ": "
+              << ec.message() << " (checked before the run, so that no results are lost)\n";
+    return exit_code::usage;
+  };
+  const std::pair<const char*, const std::string*> files[] = {
+      {"--output", &command.output},
+      {"--report", &command.exports.html},
+      {"--csv", &command.exports.csv}};
+  for (const auto& [flag, path] : files) {
+    if (path->empty()) continue;
+    if (const auto ec = check_writable_file(*path)) return refuse(flag, *path, ec);
+  }
+  const std::pair<const char*, const std::string*> folders[] = {
+      {"--hdr", &command.exports.hdr_dir}, {"--output-dir", &command.output_dir}};
+  for (const auto& [flag, dir] : folders) {
+    if (dir->empty()) continue;
+    if (const auto ec = check_writable_folder(*dir)) return refuse(flag, *dir, ec);
+  }
+  return exit_code::ok;
+}
+
 int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry) {
   scenario::run_options options = command.run;
   const scenario::scenario_info& info = *registry.find(options.scenario);
   if (started_by_mpirun()) return run_distributed(command, registry);
+  // Every output first: an hour's run must not end in a folder it cannot write.
+  if (const int code = check_outputs(command); code != exit_code::ok) return code;
   signal_watch signals;  // before any thread starts
 
   std::unique_ptr<relay::embedded_relay> relay;
