@@ -10,12 +10,21 @@
 
 #include "relayload/error.hpp"
 #include "relayload/pacing/constant_rate_schedule.hpp"
+#include "relayload/pacing/poisson_profile_schedule.hpp"
+#include "relayload/pacing/poisson_schedule.hpp"
+#include "relayload/pacing/profile_schedule.hpp"
+#include "relayload/pacing/rate_profile.hpp"
 #include "relayload/pacing/schedule.hpp"
 #include "relayload/pacing/staircase_schedule.hpp"
 
 using namespace std::chrono_literals;
 using relayload::errc;
 using relayload::pacing::constant_rate_schedule;
+using relayload::pacing::poisson_profile_schedule;
+using relayload::pacing::poisson_schedule;
+using relayload::pacing::profile_schedule;
+using relayload::pacing::rate;
+using relayload::pacing::rate_profile;
 using relayload::pacing::schedule;
 using relayload::pacing::scheduled_event;
 using relayload::pacing::shard;
@@ -175,4 +184,51 @@ TEST_CASE("schedule: a cursor peeks without consuming and stops at the end", "[p
   CHECK(nothing.done());
   CHECK_FALSE(nothing.peek());
   CHECK(nothing.size() == 0);
+}
+
+TEST_CASE("schedule: shifted moves every kind of schedule later by the same amount", "[pacing]") {
+  const auto profile = *rate_profile::from_stages({{2s, rate::per_second(500)}});
+  const std::vector<schedule> kinds = {
+      schedule(),
+      schedule(*constant_rate_schedule::for_duration(rate::per_second(100), 2s)),
+      schedule(*staircase_schedule::increments(10, 7, 1s, 30)),
+      schedule(*poisson_schedule::for_duration(rate::per_second(300), 2s, 11)),
+      schedule(profile_schedule(profile)),
+      schedule(poisson_profile_schedule(profile, 11)),
+      *schedule::sharded(profile_schedule(profile), shard{1, 3}),
+      *schedule::sharded(poisson_profile_schedule(profile, 11), shard{2, 3}),
+  };
+  for (const auto& original : kinds) {
+    const auto events = drain(original);
+    auto later = original.shifted(90s);
+    REQUIRE(later);
+    CHECK(later->shift() == 90s);
+    CHECK(later->size() == original.size());
+    const auto moved = drain(*later);
+    REQUIRE(moved.size() == events.size());
+    bool shifted_alike = true;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      shifted_alike = shifted_alike && moved[i].index == events[i].index &&
+                      moved[i].offset == events[i].offset + 90s;
+    }
+    CHECK(shifted_alike);
+    // Shifts add up, and shifting by zero changes nothing.
+    CHECK(drain(*later->shifted(10s)) == drain(*original.shifted(100s)));
+    CHECK(drain(*original.shifted(0s)) == events);
+  }
+  CHECK(drain(*schedule().shifted(5s)).empty());
+}
+
+TEST_CASE("schedule: shifted continues a partly consumed cursor and saturates", "[pacing]") {
+  schedule s(*constant_rate_schedule::spread(4, 4s));
+  s.advance();
+  auto later = std::move(s).shifted(1s);
+  REQUIRE(later);
+  CHECK(later->position() == 1);
+  CHECK(later->next() == scheduled_event{1, 2s});
+  // An offset that would pass the largest representable time stays there.
+  auto far = later->shifted(ns::max() - 1s);
+  REQUIRE(far);
+  CHECK(far->next() == scheduled_event{2, ns::max()});
+  CHECK(schedule().shifted(-1ns).error() == errc::invalid_argument);
 }
