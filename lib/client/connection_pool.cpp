@@ -206,6 +206,7 @@ class connection_pool::impl final : public timer_target, public std::enable_shar
   }
 
   void start_one(const pacing::due_event& e) {
+    if (callbacks_.on_started) callbacks_.on_started(e);
     const std::size_t i = conns_.size();
     conns_.emplace_back(ctx_, client_options_, mix(options_.seed, e.index), e.index);
     conn& c = conns_.back();

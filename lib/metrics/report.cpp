@@ -82,8 +82,16 @@ result<void> report::merge(const report& other) {
       }
     }
   }
+  if (groups.size() != other.groups.size() || (capacity && other.capacity)) {
+    return unexpected(errc::invalid_argument);
+  }
   // Work on a copy so that any refusal leaves *this unchanged.
   report m = *this;
+  for (std::size_t i = 0; i < m.groups.size(); ++i) {
+    if (m.groups[i].name != other.groups[i].name) return unexpected(errc::invalid_argument);
+    if (auto r = m.groups[i].result.merge(other.groups[i].result); !r) return r;
+  }
+  if (!m.capacity) m.capacity = other.capacity;
   const auto merge_histogram = [](histogram& a, const histogram& b) { return a.merge(b); };
 
   if (auto r = merge_optional(m.connect_time, other.connect_time, merge_histogram); !r) return r;
@@ -207,7 +215,94 @@ bool operator==(const report& a, const report& b) {
          a.handshake == b.handshake && a.messages == b.messages && a.recovery == b.recovery &&
          a.steady_messaging == b.steady_messaging && a.histograms == b.histograms &&
          a.counters == b.counters && a.errors == b.errors && a.series == b.series &&
-         a.partial == b.partial && a.parts == b.parts && a.ranks == b.ranks && a.slos == b.slos;
+         a.partial == b.partial && a.parts == b.parts && a.ranks == b.ranks && a.slos == b.slos &&
+         a.groups == b.groups && a.capacity == b.capacity;
+}
+
+const group_report* report::group(std::string_view name) const noexcept {
+  for (const group_report& g : groups) {
+    if (g.name == name) return &g;
+  }
+  return nullptr;
+}
+
+report workload_totals(const std::vector<group_report>& groups) {
+  report t;
+  t.parts = 0;
+  bool any_opened = false;
+  std::uint64_t opened = 0;
+  const auto add_section = [](auto& into, const auto& from, auto&& add_fields) {
+    if (!from) return;
+    if (!into) {
+      into = *from;
+      return;
+    }
+    add_fields(*into, *from);
+  };
+  for (const group_report& g : groups) {
+    const report& r = g.result;
+    t.parts = std::max(t.parts, r.parts);
+    t.partial = t.partial || r.partial;
+    t.total_time = std::max(t.total_time, r.total_time);
+    t.connections.attempted = add(t.connections.attempted, r.connections.attempted);
+    t.connections.successful = add(t.connections.successful, r.connections.successful);
+    t.connections.failed = add(t.connections.failed, r.connections.failed);
+    t.connections.immediate = add(t.connections.immediate, r.connections.immediate);
+    t.connections.recovered = add(t.connections.recovered, r.connections.recovered);
+    if (r.connections_opened) {
+      any_opened = true;
+      opened = add(opened, *r.connections_opened);
+    } else if (r.connect_time) {
+      // Connection pools count successful connects; each is one WebSocket opened.
+      any_opened = true;
+      opened = add(opened, r.connections.successful);
+    }
+    t.total_retries = add(t.total_retries, r.total_retries);
+    add_section(t.connect_time, r.connect_time,
+                [](histogram& a, const histogram& b) { (void)a.merge(b); });
+    add_section(t.handshake, r.handshake, [](handshake_section& a, const handshake_section& b) {
+      a.attempted = add(a.attempted, b.attempted);
+      a.successful = add(a.successful, b.successful);
+      a.failed = add(a.failed, b.failed);
+      (void)a.latency.merge(b.latency);
+    });
+    add_section(t.messages, r.messages, [](messages_section& a, const messages_section& b) {
+      a.sent = add(a.sent, b.sent);
+      a.received = add(a.received, b.received);
+      a.failed = add(a.failed, b.failed);
+      (void)a.latency.merge(b.latency);
+    });
+    add_section(t.recovery, r.recovery, [](recovery_section& a, const recovery_section& b) {
+      a.attempted = add(a.attempted, b.attempted);
+      a.received = add(a.received, b.received);
+      a.failed = add(a.failed, b.failed);
+      (void)a.latency.merge(b.latency);
+    });
+    for (const auto& [name, h] : r.histograms) {
+      auto it = t.histograms.find(name);
+      if (it == t.histograms.end()) t.histograms.emplace(name, h);
+      else (void)it->second.merge(h);  // same layout: every histogram of a run shares one
+    }
+    t.counters.merge(r.counters);
+    t.errors.merge(r.errors);
+  }
+  // Series: summed by name where every group that has one agrees on its layout.
+  std::map<std::string, std::optional<time_series>, std::less<>> series;
+  for (const group_report& g : groups) {
+    for (const auto& [name, s] : g.result.series) {
+      auto it = series.find(name);
+      if (it == series.end()) {
+        series.emplace(name, s);
+      } else if (it->second && !it->second->merge(s)) {
+        it->second.reset();  // layouts differ (pools and pairs count different things)
+      }
+    }
+  }
+  for (auto& [name, s] : series) {
+    if (s) t.series.emplace(name, std::move(*s));
+  }
+  if (any_opened) t.connections_opened = opened;
+  return t;
 }
 
 }  // namespace relayload::metrics

@@ -336,10 +336,68 @@ void write_results(json_out& o, const report& r) {
   o.end_object();
 }
 
-}  // namespace
+void write_verdicts(json_out& o, const std::vector<capacity_verdict>& verdicts, bool brief) {
+  o.begin_array();
+  for (const capacity_verdict& v : verdicts) {
+    o.begin_object();
+    o.key("expression").string(v.expression);
+    o.key("actual").string(v.actual);
+    if (!brief) {
+      o.key("value");
+      if (v.value) o.number(*v.value);
+      else o.null();
+      o.key("pass").boolean(v.pass);
+    }
+    o.end_object();
+  }
+  o.end_array();
+}
 
-std::string to_json(const report& r) {
-  json_out o;
+void write_capacity(json_out& o, const capacity_result& c) {
+  const auto optional_number = [&o](const std::optional<double>& v) {
+    if (v) o.number(*v);
+    else o.null();
+  };
+  o.begin_object();
+  o.key("parameter").string(c.parameter);
+  o.key("unit").string(c.unit);
+  o.key("lastPassing");
+  optional_number(c.last_passing);
+  o.key("firstFailing");
+  optional_number(c.first_failing);
+  o.key("breached");
+  write_verdicts(o, c.breached, true);
+  o.key("generatorBound").boolean(c.generator_bound);
+  o.key("verdict").string(c.verdict);
+  o.key("steps").begin_array();
+  for (const capacity_step& s : c.steps) {
+    o.begin_object();
+    o.key("value").number(s.value);
+    o.key("startMs").i64(s.start.count());
+    o.key("measuredFromMs").i64(s.measured_from.count());
+    o.key("endMs").i64(s.end.count());
+    o.key("achievedRate").number(s.achieved_rate);
+    o.key("units").u64(s.units);
+    o.key("pass").boolean(s.pass);
+    o.key("slo");
+    write_verdicts(o, s.slo, false);
+    const generator_check& g = s.generator;
+    o.key("generator").begin_object();
+    o.key("cpuPercent").number(g.cpu_percent);
+    o.key("lagP99Ms").number(g.lag_p99_ms);
+    o.key("latenessP99Ms").number(g.lateness_p99_ms);
+    o.key("latenessLimitMs").number(g.lateness_limit_ms);
+    o.key("rssMb").number(g.rss_mb);
+    o.key("bound").boolean(g.bound);
+    o.key("reason").string(g.reason);
+    o.end_object();
+    o.end_object();
+  }
+  o.end_array();
+  o.end_object();
+}
+
+void write_document(json_out& o, const report& r) {
   o.begin_object();
   o.key("scenario").string(r.scenario);
   o.key("timestamp").string(detail::format_iso(r.end_time));
@@ -353,6 +411,18 @@ std::string to_json(const report& r) {
   }
   o.key("results");
   write_results(o, r);
+  if (!r.groups.empty()) {
+    o.key("groups").begin_object();
+    for (const group_report& g : r.groups) {
+      o.key(g.name);
+      write_document(o, g.result);
+    }
+    o.end_object();
+  }
+  if (r.capacity) {
+    o.key("capacity");
+    write_capacity(o, *r.capacity);
+  }
   o.key("schemaVersion").i64(report_schema_version);
   o.key("partial").boolean(r.partial);
   o.key("parts").u64(r.parts);
@@ -389,6 +459,13 @@ std::string to_json(const report& r) {
     o.end_array();
   }
   o.end_object();
+}
+
+}  // namespace
+
+std::string to_json(const report& r) {
+  json_out o;
+  write_document(o, r);
   return o.take();
 }
 

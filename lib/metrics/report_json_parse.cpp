@@ -41,6 +41,12 @@ class report_parser {
                           " at offset " + std::to_string(doc.GetErrorOffset()));
     }
     if (!doc.IsObject()) return fail("", "the document is not a JSON object");
+    return parse_document(doc, r, 0);
+  }
+
+ private:
+  // One report object: the whole document, or (depth 1) one group of a workload report.
+  bool parse_document(const json& doc, report& r, int depth) {
     const json* version = doc.FindMember("schemaVersion") != doc.MemberEnd()
                               ? &doc.FindMember("schemaVersion")->value
                               : nullptr;
@@ -74,10 +80,121 @@ class report_parser {
       }
     }
     const json* results = object(doc, "results", "");
-    return results != nullptr && parse_results(*results, r) && parse_slos(doc, r);
+    if (results == nullptr || !parse_results(*results, r) || !parse_slos(doc, r)) return false;
+    if (const json* groups = member(doc, "groups"); groups != nullptr) {
+      if (depth > 0) return fail("groups", "groups do not nest");
+      if (!groups->IsObject()) return fail("groups", "expected an object");
+      for (auto it = groups->MemberBegin(); it != groups->MemberEnd(); ++it) {
+        group_report g;
+        g.name.assign(it->name.GetString(), it->name.GetStringLength());
+        const bool valid_name =
+            !g.name.empty() && g.name.size() <= 64 &&
+            g.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+        if (!valid_name) return fail("groups", "'" + g.name + "' is not a group name ([a-z0-9-]+)");
+        if (!it->value.IsObject()) return fail("groups." + g.name, "expected an object");
+        if (!parse_document(it->value, g.result, depth + 1)) {
+          error_ = "groups." + g.name + "." + error_;
+          return false;
+        }
+        r.groups.push_back(std::move(g));
+      }
+    }
+    if (const json* c = member(doc, "capacity"); c != nullptr) {
+      if (!c->IsObject()) return fail("capacity", "expected an object");
+      capacity_result out;
+      if (!parse_capacity(*c, out)) return false;
+      r.capacity = std::move(out);
+    }
+    return true;
   }
 
- private:
+  bool get_number(const json& obj, const char* key, const std::string& path, double& out) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (!v->IsNumber()) return fail(join(path, key), "expected a number");
+    out = v->GetDouble();
+    return true;
+  }
+  bool get_optional_number(const json& obj, const char* key, const std::string& path,
+                           std::optional<double>& out) {
+    const json* v = required(obj, key, path);
+    if (v == nullptr) return false;
+    if (v->IsNull()) {
+      out.reset();
+      return true;
+    }
+    double d = 0;
+    if (!get_number(obj, key, path, d)) return false;
+    out = d;
+    return true;
+  }
+  bool parse_verdicts(const json& obj, const char* key, const std::string& path, bool brief,
+                      std::vector<capacity_verdict>& out) {
+    const json* a = array(obj, key, path);
+    if (a == nullptr) return false;
+    for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
+      const std::string ep = join(path, key) + "[" + std::to_string(i) + "]";
+      const json& e = (*a)[i];
+      if (!e.IsObject()) return fail(ep, "expected an object");
+      capacity_verdict v;
+      if (!get_string(e, "expression", ep, v.expression) ||
+          !get_string(e, "actual", ep, v.actual)) {
+        return false;
+      }
+      if (!brief && (!get_optional_number(e, "value", ep, v.value) ||
+                     !get_bool(e, "pass", ep, v.pass))) {
+        return false;
+      }
+      out.push_back(std::move(v));
+    }
+    return true;
+  }
+  bool parse_capacity(const json& c, capacity_result& out) {
+    const std::string p = "capacity";
+    bool bound = false;
+    if (!get_string(c, "parameter", p, out.parameter) || !get_string(c, "unit", p, out.unit) ||
+        !get_optional_number(c, "lastPassing", p, out.last_passing) ||
+        !get_optional_number(c, "firstFailing", p, out.first_failing) ||
+        !parse_verdicts(c, "breached", p, true, out.breached) ||
+        !get_bool(c, "generatorBound", p, bound) || !get_string(c, "verdict", p, out.verdict)) {
+      return false;
+    }
+    out.generator_bound = bound;
+    const json* steps = array(c, "steps", p);
+    if (steps == nullptr) return false;
+    for (rapidjson::SizeType i = 0; i < steps->Size(); ++i) {
+      const std::string sp = "capacity.steps[" + std::to_string(i) + "]";
+      const json& e = (*steps)[i];
+      if (!e.IsObject()) return fail(sp, "expected an object");
+      capacity_step s;
+      std::int64_t start = 0, from = 0, end = 0;
+      if (!get_number(e, "value", sp, s.value) || !get_i64(e, "startMs", sp, start) ||
+          !get_i64(e, "measuredFromMs", sp, from) || !get_i64(e, "endMs", sp, end) ||
+          !get_number(e, "achievedRate", sp, s.achieved_rate) ||
+          !get_u64(e, "units", sp, s.units) || !get_bool(e, "pass", sp, s.pass) ||
+          !parse_verdicts(e, "slo", sp, false, s.slo)) {
+        return false;
+      }
+      s.start = std::chrono::milliseconds(start);
+      s.measured_from = std::chrono::milliseconds(from);
+      s.end = std::chrono::milliseconds(end);
+      const json* g = object(e, "generator", sp);
+      if (g == nullptr) return false;
+      const std::string gp = sp + ".generator";
+      generator_check& gc = s.generator;
+      if (!get_number(*g, "cpuPercent", gp, gc.cpu_percent) ||
+          !get_number(*g, "lagP99Ms", gp, gc.lag_p99_ms) ||
+          !get_number(*g, "latenessP99Ms", gp, gc.lateness_p99_ms) ||
+          !get_number(*g, "latenessLimitMs", gp, gc.lateness_limit_ms) ||
+          !get_number(*g, "rssMb", gp, gc.rss_mb) || !get_bool(*g, "bound", gp, gc.bound) ||
+          !get_string(*g, "reason", gp, gc.reason)) {
+        return false;
+      }
+      out.steps.push_back(std::move(s));
+    }
+    return true;
+  }
+
   bool fail(const std::string& path, const std::string& what) {
     if (error_.empty()) error_ = path.empty() ? what : path + ": " + what;
     return false;

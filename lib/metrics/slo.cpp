@@ -218,6 +218,24 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 
 // Resolves a field path; std::nullopt when it is not one of slo_fields().
 std::optional<field_info> resolve(std::string_view field) {
+  // "groups.<name>.<field>": the field of one group of a workload report.
+  constexpr std::string_view groups = "groups.";
+  if (starts_with(field, groups)) {
+    const auto dot = field.find('.', groups.size());
+    if (dot == std::string_view::npos || dot == groups.size()) return std::nullopt;
+    const std::string name(field.substr(groups.size(), dot - groups.size()));
+    if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+      return std::nullopt;
+    }
+    auto inner = resolve(field.substr(dot + 1));
+    if (!inner || starts_with(field.substr(dot + 1), groups)) return std::nullopt;
+    return field_info{inner->kind,
+                      [name, get = std::move(inner->get)](const report& r) -> std::optional<double> {
+                        const group_report* g = r.group(name);
+                        if (g == nullptr) return std::nullopt;
+                        return get(g->result);
+                      }};
+  }
   for (const auto& [name, info] : fixed_fields()) {
     if (field == name) return info;
   }
@@ -318,6 +336,7 @@ std::vector<std::string> slo_fields() {
   for (const auto& [name, info] : fixed_fields()) out.push_back(name);
   for (const auto& [prefix, get] : latency_sections()) out.push_back(prefix + "<stat>");
   out.emplace_back("histograms.<name>.<stat>");
+  out.emplace_back("groups.<group>.<any of these>");
   return out;
 }
 

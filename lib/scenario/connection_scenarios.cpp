@@ -28,17 +28,35 @@ class connection_shard final : public scenario_shard {
     po.series_interval = ctx.series_interval;
     pool_.emplace(ctx.client, std::move(po));
     pool_->callbacks().on_settled = [this] { on_settled(); };
+    if (ctx.unit_started) pool_->callbacks().on_started = ctx.unit_started;
   }
 
   void start() override {
-    auto spread = pacing::constant_rate_schedule::spread(
-        ctx_.options.connections, std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                      ctx_.options.ramp_up));
-    auto sched = spread ? pacing::schedule::sharded(*spread, ctx_.shard)
-                        : result<pacing::schedule>(unexpected(spread.error()));
+    result<pacing::schedule> sched = unexpected(errc::invalid_argument);
+    if (ctx_.arrivals) {
+      sched = *ctx_.arrivals;
+    } else {
+      auto spread = pacing::constant_rate_schedule::spread(
+          ctx_.options.connections, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        ctx_.options.ramp_up));
+      sched = spread ? pacing::schedule::sharded(*spread, ctx_.shard)
+                     : result<pacing::schedule>(unexpected(spread.error()));
+    }
     if (!sched || pool_->start(std::move(*sched), ctx_.t0)) {
       setup_error_ = sched ? std::error_code(errc::invalid_argument) : sched.error();
       finish();
+      return;
+    }
+    if (hold_ && ctx_.window_end) {
+      // A workload group: connections arrive during the window and are held until it
+      // closes, whatever their arrival model; the hold covers the whole window.
+      phase_ = phase::hold;
+      hold_start_ = clock::now();
+      pool_->begin_hold();
+      timer_.expires_at(*ctx_.window_end);
+      timer_.async_wait([this](std::error_code ec) {
+        if (!ec && phase_ == phase::hold) close();
+      });
     }
   }
 

@@ -92,7 +92,14 @@ class session_shard final : public scenario_shard {
         hs_series_(ctx.t0, handshakes_options()),
         msg_series_(ctx.t0, messages_options()),
         rec_series_(ctx.t0, recovery_options()) {
-    planned_ = ctx.shard.size_of(ctx.options.connection_pairs);
+    if (ctx.arrivals) {
+      // A workload group: the arrival schedule says how many pairs (unknown in advance for a
+      // Poisson process bounded by time: then known once the schedule is exhausted).
+      planned_known_ = ctx.arrivals->size().has_value();
+      planned_ = ctx.arrivals->size().value_or(0);
+    } else {
+      planned_ = ctx.shard.size_of(ctx.options.connection_pairs);
+    }
     popts_.mode = ctx.options.mode == handshake_mode::untrusted ? wire::session_mode::untrusted
                                                                 : wire::session_mode::trusted;
     popts_.wallet_connect_delay =
@@ -114,11 +121,16 @@ class session_shard final : public scenario_shard {
     rec_series_ = metrics::interval_recorder(ctx_.t0, recovery_options());
     next_sample_ = ctx_.t0 + ctx_.series_interval;
     sample_task_.arm_at(next_sample_, [this] { sample(); });
-    test_end_ = ctx_.t0 + ctx_.options.ramp_up + ctx_.options.duration;
-    auto spread = pacing::constant_rate_schedule::spread(ctx_.options.connection_pairs,
-                                                         ns(ctx_.options.ramp_up));
-    auto sched = spread ? pacing::schedule::sharded(*spread, ctx_.shard)
-                        : result<pacing::schedule>(unexpected(spread.error()));
+    test_end_ = ctx_.window_end.value_or(ctx_.t0 + ctx_.options.ramp_up + ctx_.options.duration);
+    result<pacing::schedule> sched = unexpected(errc::invalid_argument);
+    if (ctx_.arrivals) {
+      sched = *ctx_.arrivals;
+    } else {
+      auto spread = pacing::constant_rate_schedule::spread(ctx_.options.connection_pairs,
+                                                           ns(ctx_.options.ramp_up));
+      sched = spread ? pacing::schedule::sharded(*spread, ctx_.shard)
+                     : result<pacing::schedule>(unexpected(spread.error()));
+    }
     if (!sched) {
       errors_.add(sched.error());
       not_started_ = planned_;
@@ -142,8 +154,16 @@ class session_shard final : public scenario_shard {
     stopping_ = true;
     pace_task_.cancel();
     end_task_.cancel();
-    // Pairs never started count as attempted and failed (nothing is dropped).
-    not_started_ = planned_ - started_;
+    // Pairs never started count as attempted and failed (nothing is dropped): the rest of a
+    // known schedule, or of an open one the pairs already due.
+    if (planned_known_) {
+      not_started_ = planned_ - started_;
+    } else if (pacer_) {
+      const auto now = timers_.now();
+      while (pacer_->next(now)) ++not_started_;
+      planned_ = started_ + not_started_;
+      planned_known_ = true;
+    }
     for (auto& s : slots_) {
       timers_.cancel(s->next_task);
       s->next_task = 0;
@@ -171,7 +191,11 @@ class session_shard final : public scenario_shard {
     bool outcome_counted = false;  // async-delivery: its recovery was counted
     bool wallet_back = false;      // async-delivery: the wallet's next connection is its return
     std::uint8_t opened = 0;       // connections seen with a connect reply (side_* bits)
+    bool released = false;         // closed and done: its stats can be folded and it freed
+    std::uint32_t exchanges = 0;   // its exchanges in flight (a pair is never freed under one)
+    bool disconnected = false;     // its disconnect completed
   };
+  static bool closing_done(const slot& s) { return s.disconnected; }
 
   // slot::opened bits: each WebSocket of a pair, counted once.
   static constexpr std::uint8_t side_dapp = 1;
@@ -181,7 +205,7 @@ class session_shard final : public scenario_shard {
   // Counter ids of the series below, in the order of their options.
   enum : std::size_t { conn_opened = 0, conn_drops = 1, conn_reconnects = 2 };
   enum : std::size_t { hs_started = 0, hs_completed = 1, hs_failed = 2 };
-  enum : std::size_t { outcome_ok = 0, outcome_failed = 1 };
+  enum : std::size_t { outcome_ok = 0, outcome_failed = 1, outcome_sent = 2 };
 
   metrics::time_series_options series_base() const {
     metrics::time_series_options o;
@@ -201,7 +225,7 @@ class session_shard final : public scenario_shard {
   }
   metrics::time_series_options messages_options() const {
     auto o = series_base();
-    o.counters = {"completed", "failed"};
+    o.counters = {"completed", "failed", "sent"};
     return o;
   }
   metrics::time_series_options recovery_options() const {
@@ -230,13 +254,18 @@ class session_shard final : public scenario_shard {
     if (auto due = pacer_->next_due()) {
       pace_task_.arm_at(*due, [this] { pace(); });
     } else {
+      if (!planned_known_) {
+        planned_ = started_;
+        planned_known_ = true;
+      }
       maybe_wind_down();
     }
   }
 
   void start_pair(const pacing::due_event& e) {
     ++started_;
-    hs_series_.count(timers_.now(), hs_started);
+    if (ctx_.unit_started) ctx_.unit_started(e);
+    hs_series_.count(e.intended, hs_started);
     auto s = std::make_unique<slot>();
     s->index = e.index;
     s->pair = std::make_unique<session::session_pair>(sctx_, popts_, mix(ctx_.seed, e.index));
@@ -268,7 +297,7 @@ class session_shard final : public scenario_shard {
     observe(s, timers_.now());
     if (!h.ok()) {
       ++hs_failed_;
-      hs_series_.count(timers_.now(), hs_failed);
+      hs_series_.count(h.started, hs_failed);
       hs_failure_time_.record(ns(h.time_to_failure()));
       errors_.add("handshake." + h.cause(), condition_of(h.error));
       if (kind_ == kind::async_delivery) recovery_failed_setup(s);
@@ -277,8 +306,8 @@ class session_shard final : public scenario_shard {
     }
     ++hs_ok_;
     s.handshake_ok = true;
-    hs_series_.record(h.finished, ns(h.headline()));
-    hs_series_.count(h.finished, hs_completed);
+    hs_series_.record(h.started, ns(h.headline()));
+    hs_series_.count(h.started, hs_completed);
     hs_latency_.record(ns(h.headline()));
     hs_wallet_.record(ns(h.wallet_side()));
     hs_dapp_.record(ns(h.dapp_side()));
@@ -329,7 +358,9 @@ class session_shard final : public scenario_shard {
     }
     const std::uint64_t id = s.next_message++;
     ++sent_;
+    msg_series_.count(intended, outcome_sent);
     ++in_flight_;
+    ++s.exchanges;
     s.pair->exchange(id, intended, think,
                      [this, sp = &s](const session::exchange_result& r) { on_exchange(*sp, r); });
     if (kind_ == kind::steady) {
@@ -357,7 +388,11 @@ class session_shard final : public scenario_shard {
 
   void on_exchange(slot& s, const session::exchange_result& r) {
     --in_flight_;
-    const clock::time_point now = timers_.now();
+    --s.exchanges;
+    if (ctx_.continuous && s.closed && s.state == slot_state::done && s.exchanges == 0 &&
+        closing_done(s)) {
+      s.released = true;
+    }
     if (r.ok()) {
       ++received_;
       msg_latency_.record(ns(r.latency()));
@@ -366,13 +401,13 @@ class session_shard final : public scenario_shard {
       msg_request_leg_.record(ns(r.request_leg()));
       msg_response_leg_.record(ns(r.response_leg()));
       msg_think_.record(ns(r.think_time()));
-      msg_series_.record(r.finished, ns(r.latency()));
-      msg_series_.count(r.finished, outcome_ok);
+      msg_series_.record(r.intended, ns(r.latency()));
+      msg_series_.count(r.intended, outcome_ok);
     } else {
       ++msg_failed_;
       msg_all_.record(ns(r.latency()));
       errors_.add("message." + r.cause(), condition_of(r.error));
-      msg_series_.count(now, outcome_failed);
+      msg_series_.count(r.intended, outcome_failed);
     }
     if (kind_ == kind::realistic && s.state == slot_state::running) {
       if (stopping_ || s.next_message > ctx_.options.messages_per_session) {
@@ -441,11 +476,11 @@ class session_shard final : public scenario_shard {
       ++rec_received_;
       rec_latency_.record(ns(r.latency()));
       rec_offline_.record(ns(r.offline_time()));
-      rec_series_.record(r.finished, ns(r.latency()));
-      rec_series_.count(r.finished, outcome_ok);
+      rec_series_.record(r.intended, ns(r.latency()));
+      rec_series_.count(r.intended, outcome_ok);
     } else {
       ++rec_failed_;
-      rec_series_.count(timers_.now(), outcome_failed);
+      rec_series_.count(r.intended, outcome_failed);
       errors_.add("recovery." + r.cause(), condition_of(r.error));
     }
     // As the original: the pair disconnects right after its recovery.
@@ -456,12 +491,12 @@ class session_shard final : public scenario_shard {
 
   void pair_done(slot& s) {
     if (s.state != slot_state::done) s.state = slot_state::done;
-    if (kind_ == kind::async_delivery && !s.closed) close_pair(s);
+    if ((kind_ == kind::async_delivery || ctx_.continuous) && !s.closed) close_pair(s);
     maybe_wind_down();
   }
 
   bool all_settled() const {
-    if (started_ + not_started_ < planned_) return false;
+    if (!planned_known_ || started_ + not_started_ < planned_) return false;
     if (in_flight_ > 0) return false;
     for (const auto& s : slots_) {
       if (s->state != slot_state::done) return false;
@@ -494,8 +529,14 @@ class session_shard final : public scenario_shard {
     observe(s, timers_.now());
     s.closed = true;
     ++closing_;
-    s.pair->disconnect([this](std::error_code) {
+    s.pair->disconnect([this, sp = &s](std::error_code) {
       --closing_;
+      // A workload's finished pair is freed (by the next sample, not inside its own
+      // callback), so that an open model's memory stays bounded by the pairs in flight.
+      sp->disconnected = true;
+      if (ctx_.continuous && sp->state == slot_state::done && sp->exchanges == 0) {
+        sp->released = true;
+      }
       if (winding_down_ && closing_ == 0) finish();
     });
   }
@@ -568,10 +609,32 @@ class session_shard final : public scenario_shard {
   // The shard's one sampling timer, due at the end of every interval (absolute times from
   // t0; after a late wake-up it skips to the next end still ahead).
   void sample() {
+    release_finished();
     record_active(next_sample_ - nanoseconds(1));  // the level at the end of that interval
     const clock::time_point now = timers_.now();
     while (next_sample_ <= now) next_sample_ += ctx_.series_interval;
     sample_task_.arm_at(next_sample_, [this] { sample(); });
+  }
+
+  // Folds what the report needs from finished pairs into the shard's totals and frees them.
+  void release_finished() {
+    if (!ctx_.continuous || winding_down_) return;
+    auto keep = slots_.begin();
+    for (auto it = slots_.begin(); it != slots_.end(); ++it) {
+      slot& s = **it;
+      if (!s.released) {
+        if (keep != it) *keep = std::move(*it);
+        ++keep;
+        continue;
+      }
+      observe(s, timers_.now());
+      released_opened_ += std::bitset<8>(s.opened).count();
+      released_stats_ += s.pair->dapp().stats();
+      released_stats_ += s.pair->wallet().stats();
+      released_unmatched_ += s.pair->unmatched_responses();
+      released_overflows_ += s.pair->dapp().buffer_overflows();
+    }
+    slots_.erase(keep, slots_.end());
   }
 
   // ---- report -------------------------------------------------------------------------
@@ -586,7 +649,7 @@ class session_shard final : public scenario_shard {
     r.connections.successful = hs_ok_;
     r.connections.immediate = hs_ok_;
     r.connections.failed = hs_failed_ + not_started_;
-    std::uint64_t opened = 0;
+    std::uint64_t opened = released_opened_;
     for (const auto& s : slots_) opened += std::bitset<8>(s->opened).count();
     r.connections_opened = opened;
     r.total_time = ns((finished_ ? ended_at_ : now) - ctx_.t0);
@@ -646,9 +709,9 @@ class session_shard final : public scenario_shard {
                    not_started_);
     }
 
-    session::transport_stats ts;
-    std::uint64_t unmatched = 0;
-    std::uint64_t overflows = 0;
+    session::transport_stats ts = released_stats_;
+    std::uint64_t unmatched = released_unmatched_;
+    std::uint64_t overflows = released_overflows_;
     for (const auto& s : slots_) {
       ts += s->pair->dapp().stats();
       ts += s->pair->wallet().stats();
@@ -708,6 +771,11 @@ class session_shard final : public scenario_shard {
   std::optional<pacing::pacer> pacer_;
 
   std::uint64_t planned_ = 0;
+  bool planned_known_ = true;
+  std::uint64_t released_opened_ = 0;
+  std::uint64_t released_unmatched_ = 0;
+  std::uint64_t released_overflows_ = 0;
+  session::transport_stats released_stats_;
   std::uint64_t started_ = 0;
   std::uint64_t not_started_ = 0;
   std::uint64_t hs_ok_ = 0;

@@ -15,6 +15,7 @@
 #include "relayload/client/connect_outcome.hpp"
 #include "relayload/client/pool_options.hpp"
 #include "relayload/client/pool_snapshot.hpp"
+#include "relayload/pacing/pacer.hpp"
 #include "relayload/pacing/schedule.hpp"
 
 namespace relayload::client {
@@ -27,6 +28,9 @@ struct pool_callbacks {
   std::function<void()> on_settled;
   /// Each connection's outcome, with its index in the schedule.
   std::function<void(std::uint64_t index, const connect_outcome& outcome)> on_outcome;
+  /// Each connection as the pacer hands it out, before its client is made (for arrival and
+  /// lateness counts).
+  std::function<void(const pacing::due_event& event)> on_started;
 };
 
 /// Opens a schedule's connections (one centrifuge_client each), counts everything that

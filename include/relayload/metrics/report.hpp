@@ -13,8 +13,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "relayload/metrics/capacity_result.hpp"
 #include "relayload/metrics/config_map.hpp"
 #include "relayload/metrics/counter_set.hpp"
 #include "relayload/metrics/error_tally.hpp"
@@ -185,6 +187,8 @@ struct rank_info {
   friend bool operator!=(const rank_info& a, const rank_info& b) { return !(a == b); }
 };
 
+struct group_report;
+
 /// The whole result document.
 struct report {
   std::string scenario;      ///< scenario name as given ("steady-state")
@@ -230,6 +234,15 @@ struct report {
   /// The service-level objectives this report is judged by (see slo.hpp); the verdicts are
   /// computed from the data, never stored. Merging keeps every objective of either side.
   std::vector<slo_objective> slos;
+  /// Workload runs (scenario "workload"): each group's own report, in the workload's order.
+  /// The sections of this report are then the totals over the groups (workload_totals()).
+  /// Empty for a single-scenario run.
+  std::vector<group_report> groups;
+  /// Capacity searches: the answer and every step; std::nullopt otherwise.
+  std::optional<capacity_result> capacity;
+
+  /// The group of that name, or nullptr.
+  const group_report* group(std::string_view name) const noexcept;
 
   /// attempted / total time, per second; 0 when no time elapsed.
   double connections_per_sec() const noexcept;
@@ -250,7 +263,9 @@ struct report {
   /// add exactly, durations and the end time take the maximum, the start time the minimum
   /// (a start time at the epoch counts as unknown and is not taken); connections_opened
   /// adds (unknown when either is unknown), config_unused is the union.
-  /// Ranks are joined in rank order. Refused with errc::invalid_argument when scenario,
+  /// Ranks are joined in rank order. Workload reports also merge group by group (the same group
+  /// names in the same order on both sides; the totals, being sums, merge like any section);
+  /// capacity results are not merged (refused when both sides carry one). Refused with errc::invalid_argument when scenario,
   /// target, config or the set of sections differ, or when the ranks do not fit together
   /// (a sharded and an unsharded report, different shard counts, the same rank twice), and
   /// errc::layout_mismatch when histogram or series layouts differ; on error this report is
@@ -260,5 +275,25 @@ struct report {
   friend bool operator==(const report& a, const report& b);
   friend bool operator!=(const report& a, const report& b) { return !(a == b); }
 };
+
+/// One group of a workload run.
+struct group_report {
+  std::string name;  ///< the group's name ([a-z0-9-]+)
+  report result;     ///< its report: scenario, config and sections as a run of its own
+
+  friend bool operator==(const group_report& a, const group_report& b) {
+    return a.name == b.name && a.result == b.result;
+  }
+};
+
+/// The scenario name of a workload report.
+inline constexpr const char* workload_scenario = "workload";
+
+/// The totals over a workload's groups: counts, sections and histograms added exactly; the
+/// steady-state and steady-messaging sections (whose figures belong to one scenario) and
+/// time series whose layouts differ between groups are left out; partial when any group is.
+/// Identity fields (scenario, target, config, times, ranks, slos) are left empty: the caller
+/// sets them.
+report workload_totals(const std::vector<group_report>& groups);
 
 }  // namespace relayload::metrics

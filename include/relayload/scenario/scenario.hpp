@@ -9,11 +9,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "relayload/metrics/report.hpp"
 #include "relayload/client/client_context.hpp"
 #include "relayload/net/ws_url.hpp"
+#include "relayload/pacing/pacer.hpp"
+#include "relayload/pacing/schedule.hpp"
 #include "relayload/pacing/shard.hpp"
 #include "relayload/scenario/run_options.hpp"
 
@@ -36,6 +39,21 @@ struct shard_context {
   /// Interval of the shard's time series: metrics::series_interval_for(planned_duration()),
   /// from the options alone, so that the series of every shard and rank merge.
   std::chrono::nanoseconds series_interval{std::chrono::seconds(1)};
+
+  // ---- workload groups (workload.hpp); unset in a single-scenario run ----
+  /// This thread's share of the group's arrival schedule, offsets from t0 (the group's
+  /// start-after included). Unset: the scenario spreads options.unit_count() over --ramp-up.
+  std::optional<pacing::schedule> arrivals;
+  /// When the group's window closes: steady-state holds and steady-messaging exchanges until
+  /// then. Unset: the scenario's own end (ramp-up + duration).
+  std::optional<clock::time_point> window_end;
+  /// Each unit ends its own life: a realistic-session pair disconnects when its exchanges
+  /// are done (not when every pair is), a connection-storm connection as soon as it has an
+  /// outcome, and finished units are freed. Set for workload groups.
+  bool continuous = false;
+  /// Called when the scenario starts a unit (as the pacer hands it out): the runner counts
+  /// arrivals and their lateness per group. May be empty.
+  std::function<void(const pacing::due_event&)> unit_started;
 };
 
 /// One thread's part of a scenario. All members are called on the shard's thread (inside
