@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <string>
 
 #include "cli_options.hpp"
@@ -45,6 +46,19 @@ struct progress_plan {
 /// Starts the runner and waits for its report, drawing progress and turning SIGINT/SIGTERM
 /// into stop (first) and abort (second).
 metrics::report drive(scenario::runner& runner, signal_watch& signals, const progress_plan& plan);
+/// drive() for anything that runs like a runner (a workload_runner).
+struct run_control {
+  std::function<std::future<result<metrics::report>>()> start;
+  std::function<metrics::report(std::chrono::milliseconds)> progress;
+  std::function<void()> stop;
+  std::function<void()> abort;
+};
+metrics::report drive(const run_control& run, signal_watch& signals, const progress_plan& plan);
+/// `run --workload FILE`: the groups of parsed_command::workload together.
+int run_workload(const parsed_command& command, const scenario::scenario_registry& registry);
+/// `capacity --workload FILE --scale GROUP.rate|GROUP.count …`: 0 capacity found, 3 the first
+/// step already breaches, 2 generator-bound or pre-flight, 1 usage.
+int run_capacity(const parsed_command& command, const scenario::scenario_registry& registry);
 /// Marks the report's ranks failed when the run attempted connections and none succeeded
 /// (the relay could not be reached), naming the most frequent error.
 void judge_shard(metrics::report& report);

@@ -80,6 +80,15 @@ void print_configuration(const scenario::run_options& o, const scenario::scenari
 
 // Runs until the report is ready, drawing progress and turning signals into stop/abort.
 metrics::report drive(scenario::runner& runner, signal_watch& signals, const progress_plan& plan) {
+  run_control control;
+  control.start = [&runner] { return runner.start(); };
+  control.progress = [&runner](milliseconds wait) { return runner.progress(wait); };
+  control.stop = [&runner] { runner.stop(); };
+  control.abort = [&runner] { runner.abort(); };
+  return drive(control, signals, plan);
+}
+
+metrics::report drive(const run_control& runner, signal_watch& signals, const progress_plan& plan) {
   auto future = runner.start();
   const bool tty = stdout_is_terminal();
   const bool ticking = plan.show || plan.line;
@@ -240,6 +249,7 @@ int check_outputs(const parsed_command& command) {
 }
 
 int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry) {
+  if (command.workload) return run_workload(command, registry);
   scenario::run_options options = command.run;
   const scenario::scenario_info& info = *registry.find(options.scenario);
   if (started_by_mpirun()) return run_distributed(command, registry);

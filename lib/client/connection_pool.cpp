@@ -271,11 +271,11 @@ class connection_pool::impl final : public timer_target, public std::enable_shar
       snap_.tls_handshake.record(o.timings.tls_handshake());
       snap_.ws_upgrade.record(o.timings.ws_upgrade());
       snap_.connect_reply.record(o.connect_reply_time());
-      if (recorder_) recorder_->record(o.finished, o.connect_time());
+      if (recorder_) recorder_->record(o.intended, o.connect_time());
     } else {
       snap_.time_to_failure.record(o.finished - o.intended);
       snap_.failures.add(o.cause.cause(), o.cause.condition_of());
-      if (recorder_) recorder_->count(o.finished, failed_id_);
+      if (recorder_) recorder_->count(o.intended, failed_id_);
     }
     if (callbacks_.on_outcome && state_ != run_state::stopped) callbacks_.on_outcome(c.index, o);
     check_settled();

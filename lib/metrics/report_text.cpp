@@ -80,7 +80,122 @@ std::string p99_slo_line(const report& r, const histogram& h, const painter& pai
 
 }  // namespace
 
+namespace {
+
+std::string config_text(const report& r, const char* key) {
+  const config_value* v = r.config.find(key);
+  if (v == nullptr) return "";
+  if (const auto* s = std::get_if<std::string>(v)) return *s;
+  return "";
+}
+
+double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+// A workload: one block per group (each its scenario's usual summary, titled with the group),
+// then the totals over all groups, the generator's self-check, the capacity answer and the
+// objectives.
+std::string render_workload(const report& r, const text_options& options) {
+  const painter paint(options.color);
+  const std::string rule(60, '=');
+  std::string out;
+  for (const group_report& g : r.groups) {
+    std::string block = render_summary(g.result, options);
+    const std::string title = fmt::format("GROUP {} · {} · arrivals {}", g.name, g.result.scenario,
+                                          config_text(g.result, "arrivals"));
+    const auto at = block.find("RESULTS SUMMARY");
+    if (at != std::string::npos) block.replace(at, std::string("RESULTS SUMMARY").size(), title);
+    if (const auto it = g.result.histograms.find("generator.lateness");
+        it != g.result.histograms.end() && !it->second.empty()) {
+      const auto late = g.result.series.find("arrivals");
+      std::uint64_t n_late = 0;
+      if (late != g.result.series.end()) {
+        if (const auto id = late->second.counter_id("late")) {
+          for (const auto& i : late->second.intervals()) n_late += i.counters[*id];
+        }
+      }
+      const std::string line = fmt::format(
+          "Arrivals:         {} started, {} late (> 1 ms); lateness p50 {:.2f}ms, p99 {:.2f}ms, "
+          "max {:.1f}ms\n",
+          it->second.count(), n_late, ms(it->second.value_at_percentile(50)),
+          ms(it->second.value_at_percentile(99)), ms(it->second.max()));
+      block.insert(block.rfind(rule), line);
+    }
+    out += block + "\n";
+  }
+  out += rule + "\nTOTALS over " + std::to_string(r.groups.size()) + " groups" +
+         (r.partial ? "  (PARTIAL: the run did not complete)" : "") + "\n" + rule + "\n";
+  const auto& c = r.connections;
+  out += fmt::format("Units:            {} attempted, {} successful ({:.1f}%)", c.attempted,
+                     c.successful, c.success_rate());
+  if (r.connections_opened) out += fmt::format(", {} connections opened", *r.connections_opened);
+  out += "\n";
+  const auto stats_line = [&](const char* label, const histogram& h) {
+    if (h.empty()) return fmt::format("{:<18}no samples\n", label);
+    return fmt::format("{:<18}p50 {:.1f}ms  p99 {:.1f}ms  max {:.1f}ms  ({} samples)\n", label,
+                       ms(h.value_at_percentile(50)), ms(h.value_at_percentile(99)), ms(h.max()),
+                       h.count());
+  };
+  if (r.connect_time) out += stats_line("Connect time:", *r.connect_time);
+  if (r.handshake) {
+    out += fmt::format("Handshakes:       {} attempted, {} successful, {} failed\n",
+                       r.handshake->attempted, r.handshake->successful, r.handshake->failed);
+    out += stats_line("  latency:", r.handshake->latency);
+  }
+  if (r.messages) {
+    out += fmt::format("Messages:         {} sent, {} received, {} failed\n", r.messages->sent,
+                       r.messages->received, r.messages->failed);
+    out += stats_line("  latency:", r.messages->latency);
+  }
+  if (r.recovery) {
+    out += fmt::format("Recoveries:       {} attempted, {} received, {} failed\n",
+                       r.recovery->attempted, r.recovery->received, r.recovery->failed);
+    out += stats_line("  latency:", r.recovery->latency);
+  }
+  if (const auto it = r.histograms.find("generator.loopLag"); it != r.histograms.end()) {
+    out += stats_line("Generator lag:", it->second);
+  }
+  if (r.capacity) {
+    const capacity_result& cap = *r.capacity;
+    out += "\nCapacity search: " + cap.parameter + "\n";
+    out += fmt::format("  {:>10}  {:>10}  {:>8}  {:>6}  {:>8}  {}\n", "value", "achieved", "verdict",
+                       "CPU", "lag p99", "objectives");
+    for (const capacity_step& st : cap.steps) {
+      std::string objectives;
+      for (const auto& v : st.slo) {
+        objectives += (objectives.empty() ? "" : "; ") + v.expression + " = " + v.actual;
+      }
+      const std::string verdict = st.generator.bound ? "GEN-BOUND" : st.pass ? "pass" : "FAIL";
+      out += fmt::format("  {:>10.6g}  {:>10.4g}  {:>8}  {:>5.0f}%  {:>6.1f}ms  {}\n", st.value,
+                         st.achieved_rate,
+                         paint(st.pass && !st.generator.bound ? tone::green : tone::red, verdict),
+                         st.generator.cpu_percent, st.generator.lag_p99_ms, objectives);
+    }
+    out += "  " + paint(cap.generator_bound || !cap.last_passing ? tone::red : tone::green,
+                        cap.verdict) +
+           "\n";
+  }
+  if (!r.slos.empty() && !r.capacity) {
+    out += "\nService-level objectives\n";
+    for (const slo_verdict& v : evaluate_slos(r)) {
+      out += fmt::format("  {}  {} (actual {})\n",
+                         v.pass ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
+                         v.expression, v.actual);
+    }
+  }
+  if (!r.errors.empty()) {
+    out += "\nErrors by cause (all groups)\n";
+    for (const auto& e : r.errors.entries()) {
+      out += fmt::format("  {:>8}x {} ({})\n", e.count, e.cause, to_string(e.cls));
+    }
+  }
+  out += rule + "\n";
+  return out;
+}
+
+}  // namespace
+
 std::string render_summary(const report& r, const text_options& options) {
+  if (!r.groups.empty()) return render_workload(r, options);
   const painter paint(options.color);
   const std::string rule(60, '=');
   std::string out;

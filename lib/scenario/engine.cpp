@@ -10,6 +10,8 @@
 #include <random>
 #include <thread>
 
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "relayload/error.hpp"
@@ -149,6 +151,31 @@ class engine::impl {
   }
 
   unsigned shard_count() const noexcept { return thread_count_; }
+
+  std::chrono::nanoseconds cpu_time() const noexcept {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::chrono::nanoseconds total{0};
+    for (const auto& s : slots_) {
+      // A thread that has exited keeps the CPU time it had when its loop ended.
+      if (s->exited) {
+        total += s->cpu_at_exit;
+        continue;
+      }
+      total += thread_cpu(const_cast<std::thread&>(s->thread));
+    }
+    return total;
+  }
+
+  static std::chrono::nanoseconds thread_cpu(std::thread& t) noexcept {
+    clockid_t id{};
+    timespec ts{};
+    if (!t.joinable() || pthread_getcpuclockid(t.native_handle(), &id) != 0 ||
+        clock_gettime(id, &ts) != 0) {
+      return std::chrono::nanoseconds(0);
+    }
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  }
+
   clock::time_point t0() const noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
     return t0_;
@@ -184,6 +211,7 @@ class engine::impl {
     std::thread thread;
     std::vector<member> members;
     bool exited = false;  // io.run() returned; guarded by mutex_
+    std::chrono::nanoseconds cpu_at_exit{0};  // guarded by mutex_
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     // Workloads: the event loop's lag (thread only; copied into last_lag under mutex_).
     std::optional<asio::steady_timer> lag_timer;
@@ -298,8 +326,11 @@ class engine::impl {
     }
     s.lag_timer.reset();
     for (member& m : s.members) m.shard.reset();  // connections drop here, on their thread
+    timespec own{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &own);
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      s.cpu_at_exit = std::chrono::seconds(own.tv_sec) + std::chrono::nanoseconds(own.tv_nsec);
       s.exited = true;
     }
     cv_.notify_all();
@@ -590,6 +621,7 @@ metrics::report engine::progress(std::chrono::milliseconds wait) { return impl_-
 void engine::stop() noexcept { impl_->stop(); }
 void engine::abort() noexcept { impl_->abort(); }
 unsigned engine::shard_count() const noexcept { return impl_->shard_count(); }
+std::chrono::nanoseconds engine::cpu_time() const noexcept { return impl_->cpu_time(); }
 std::chrono::steady_clock::time_point engine::t0() const noexcept { return impl_->t0(); }
 
 }  // namespace relayload::scenario::detail

@@ -76,6 +76,9 @@ class engine {
   void stop() noexcept;
   void abort() noexcept;
   unsigned shard_count() const noexcept;
+  /// CPU time used so far by the engine's own threads (not by anything else in the process,
+  /// such as an embedded relay): the generator self-check.
+  std::chrono::nanoseconds cpu_time() const noexcept;
   /// t0 of the run (steady clock); meaningful once started.
   std::chrono::steady_clock::time_point t0() const noexcept;
 

@@ -170,6 +170,10 @@ void workload_runner::abort() noexcept { impl_->engine_->abort(); }
 
 unsigned workload_runner::shard_count() const noexcept { return impl_->engine_->shard_count(); }
 
+std::chrono::nanoseconds workload_runner::cpu_time() const noexcept {
+  return impl_->engine_->cpu_time();
+}
+
 std::chrono::steady_clock::time_point workload_runner::t0() const noexcept {
   return impl_->engine_->t0();
 }

@@ -37,18 +37,27 @@ inline constexpr int report_schema_version = 2;
 using report_time = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
 
 /// Names of the time series (report::series) that scenarios record and renderers draw. Each
-/// series' interval comes from series_interval_for(), so the shards of a run merge.
+/// series' interval comes from series_interval_for(), so the shards of a run merge. Outcomes
+/// and latencies of an operation fall in the interval of its intended start (capacity.md
+/// "Which window a sample belongs to"), so a slow interval keeps its own stragglers; events
+/// that have no intended time (drops, reconnects) fall where they happened.
 ///
 /// - "connections": gauge "active" (open WebSockets: both sides of session pairs), and for
 ///   connection pools also gauge "down" and counters "connects", "drops", "reconnects",
 ///   "errors", "failed"; for session pairs counters "opened", "drops", "reconnects".
 /// - "handshakes" (session pairs): counters "started", "completed", "failed"; latency: the
-///   handshake's headline time (results.handshake.latency), at completion.
+///   handshake's headline time (results.handshake.latency), by the pair's intended start.
 /// - "messages" (realistic-session; steady-messaging keeps its own in steadyMessaging):
-///   counters "completed", "failed"; latency: message latency, at completion.
+///   counters "completed", "failed", "sent"; latency: message latency, by the exchange's
+///   intended send time.
 /// - "recovery" (async-delivery: counters "received", "failed"; reconnect-storm: "back",
 ///   "recoveredStreams", "recoveryFailed"); latency: recovery latency (async-delivery) or
-///   time from the storm until the connection is back (reconnect-storm), at the outcome.
+///   time from the storm until the connection is back (reconnect-storm), by the recovery's
+///   intended start (async-delivery) or at the outcome (reconnect-storm).
+/// - "arrivals" (workload groups): counters "started", "late" (> 1 ms); latency: how late
+///   each unit started, by its intended start.
+/// - "generator" (workload totals): counter "samples"; latency: event-loop lag.
+/// For connection pools, "connections" records connect time and "failed" by intended start.
 inline constexpr const char* connections_series = "connections";
 inline constexpr const char* handshakes_series = "handshakes";
 inline constexpr const char* messages_series = "messages";

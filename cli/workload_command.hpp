@@ -1,0 +1,30 @@
+// Steps of `run --workload` that `capacity` and the MPI launcher share.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "relayload/relay/embedded_relay.hpp"
+#include "relayload/scenario/scenario_registry.hpp"
+#include "relayload/scenario/workload.hpp"
+
+namespace relayload::cli {
+
+/// Client sockets a workload holds at its peak in this process (its --shard slice): closed
+/// groups their count, open groups their rate times how long a unit lives; ×2 for pairs.
+std::uint64_t workload_sockets(const scenario::workload& w,
+                               const scenario::scenario_registry& registry);
+/// The "Workload:" block: target, duration, threads and every group with its arrivals.
+void print_workload(const scenario::workload& w, const std::string& target,
+                    const std::string& output, unsigned threads);
+/// Starts the embedded relay (accepting the generated tokens of --token-hmac-secret) and
+/// sets `target` to its URL. Throws what embedded_relay::start throws.
+std::unique_ptr<relay::embedded_relay> start_embedded_relay(const scenario::run_options& o,
+                                                            std::string& target);
+/// Pre-flight of the process limits for `sockets`, then (when `probe`) the target probe;
+/// exit_code::ok or the code to return, after printing the diagnosis.
+int preflight_and_probe(const scenario::run_options& defaults, std::uint64_t sockets,
+                        bool embedded, bool probe);
+
+}  // namespace relayload::cli
