@@ -9,6 +9,8 @@
 #include <csignal>
 #include <fmt/core.h>
 #include <iostream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands.hpp"
@@ -31,7 +33,22 @@ relay::embedded_relay_options relay_options(const relay_command& c, std::uint16_
   if (c.ping_interval_ms) {
     o.config.ping_interval = std::chrono::milliseconds(*c.ping_interval_ms);
   }
+  o.config.max_publish_rate = c.max_publish_rate;
+  o.config.max_connect_rate = c.max_connect_rate;
+  // The relay's own thread writes these; they are rare (e.g. the rate-limit queue full).
+  o.hooks.log = [](std::string_view line) { std::cerr << "relayload-cli relay: " << line << "\n"; };
   return o;
+}
+
+// The test limits for the start-up line, e.g. " (test limits per worker: publish 2.5/s,
+// connect unlimited)"; empty without limits, so the usual line is unchanged.
+std::string limits_note(const relay_command& c) {
+  if (c.max_publish_rate == 0 && c.max_connect_rate == 0) return {};
+  const auto rate = [](double r) {
+    return r == 0 ? std::string("unlimited") : fmt::format("{}/s", r);
+  };
+  return fmt::format(" (test limits{}: publish {}, connect {})", c.workers > 1 ? " per worker" : "",
+                     rate(c.max_publish_rate), rate(c.max_connect_rate));
 }
 
 // Serves until a signal arrives; returns the exit code.
@@ -46,7 +63,7 @@ int serve(const relay_command& c, std::uint16_t port, bool reuse_port, bool anno
     return exit_code::usage;
   }
   if (announce) {
-    fmt::print("relay listening on {}\n", relay->url());
+    fmt::print("relay listening on {}{}\n", relay->url(), limits_note(c));
     std::fflush(stdout);
   }
   while (signals.wait(std::chrono::milliseconds(1000)) == 0) {
@@ -102,8 +119,9 @@ int run_relay(const relay_command& command) {
     children.push_back(pid);
   }
   fmt::print("relay listening on {}://{}:{}/connection/websocket ({} worker processes sharing "
-             "the port; channels are per worker)\n",
-             command.tls_cert.empty() ? "ws" : "wss", command.host, port, children.size());
+             "the port; channels are per worker){}\n",
+             command.tls_cert.empty() ? "ws" : "wss", command.host, port, children.size(),
+             limits_note(command));
   std::fflush(stdout);
   ::close(holder);
   int code = exit_code::ok;

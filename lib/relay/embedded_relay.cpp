@@ -34,6 +34,9 @@ embedded_relay_options load(embedded_relay_options o) {
     loaded.version = o.config.version;
     loaded.randomize_first_ping = o.config.randomize_first_ping;
     loaded.seed = o.config.seed;
+    loaded.max_publish_rate = o.config.max_publish_rate;
+    loaded.max_connect_rate = o.config.max_connect_rate;
+    loaded.rate_limit_queue_size = o.config.rate_limit_queue_size;
     o.config = std::move(loaded);
   }
   const auto problems = o.validate();

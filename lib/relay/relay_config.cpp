@@ -5,6 +5,7 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -36,7 +37,8 @@ auto config_tie(const relay_config& c) {
                   c.ping_interval, c.pong_timeout, c.stale_close_delay, c.channel_limit,
                   c.connection_limit, c.channel_max_length, c.history_max_publication_limit,
                   c.recovery_max_publication_limit, c.history_meta_ttl, c.message_size_limit,
-                  c.queue_max_size, c.version, c.randomize_first_ping, c.seed);
+                  c.queue_max_size, c.version, c.randomize_first_ping, c.seed,
+                  c.max_publish_rate, c.max_connect_rate, c.rate_limit_queue_size);
 }
 
 namespace_options mwp_namespace(const char* name, std::size_t history_size) {
@@ -307,6 +309,19 @@ void validate_channel_options(const namespace_options& n, const std::string& pat
   }
 }
 
+// A rate of relay_config's test knobs. Beyond the bounds, the interval between tokens would
+// not fit the relay's nanosecond arithmetic (too slow) or would round to nothing (too fast).
+void check_rate(const char* name, double rate, std::vector<std::string>& problems) {
+  if (rate == 0) return;
+  if (!std::isfinite(rate) || rate < 0) {
+    problems.push_back(std::string(name) + ": must be finite and not negative (0 = unlimited)");
+  } else if (rate < 0.001 || rate > 1e9) {
+    std::ostringstream text;
+    text << name << ": " << rate << " per second is outside 0.001 to 1e9 (0 = unlimited)";
+    problems.push_back(text.str());
+  }
+}
+
 }  // namespace
 
 bool operator==(const namespace_options& a, const namespace_options& b) noexcept {
@@ -368,6 +383,9 @@ std::vector<std::string> relay_config::validate() const {
     problems.push_back("channel.history_meta_ttl: must not be negative");
   }
   if (version.empty()) problems.push_back("version: must not be empty");
+  check_rate("max_publish_rate", max_publish_rate, problems);
+  check_rate("max_connect_rate", max_connect_rate, problems);
+  if (rate_limit_queue_size == 0) problems.push_back("rate_limit_queue_size: must be positive");
   return problems;
 }
 

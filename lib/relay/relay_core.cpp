@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <deque>
 #include <limits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "namespace_table_impl.hpp"
 #include "publication_ring_impl.hpp"
@@ -31,6 +34,7 @@ constexpr std::uint32_t limit_exceeded = 106;
 constexpr std::uint32_t bad_request = 107;
 constexpr std::uint32_t not_available = 108;
 constexpr std::uint32_t token_expired = 109;
+constexpr std::uint32_t too_many_requests = 111;
 constexpr std::uint32_t unrecoverable_position = 112;
 }  // namespace error_code
 
@@ -150,6 +154,124 @@ struct held_push {
   std::shared_ptr<const std::string> message;
 };
 
+// ---------------------------------------------------------------- rate limits
+// relay_config::max_publish_rate and max_connect_rate (test knobs, not Centrifugo's).
+
+// Calls f(std::string_view&) on every string of a command (a forgotten one would dangle
+// once the command is queued). get_if, not std::visit: visit may throw, and this runs in
+// noexcept event handlers.
+template <class F>
+void for_each_view(wire::command& c, F&& f) {
+  static_assert(std::variant_size_v<wire::command_body> == 12,
+                "a new command type: list its strings here");
+  if (auto* connect = c.get<wire::connect_request>()) {
+    f(connect->token);
+    f(connect->data);
+    f(connect->name);
+    f(connect->version);
+  } else if (auto* subscribe = c.get<wire::subscribe_request>()) {
+    f(subscribe->channel);
+    f(subscribe->token);
+    f(subscribe->data);
+    f(subscribe->epoch);
+    f(subscribe->delta);
+  } else if (auto* unsubscribe = c.get<wire::unsubscribe_request>()) {
+    f(unsubscribe->channel);
+  } else if (auto* publish = c.get<wire::publish_request>()) {
+    f(publish->channel);
+    f(publish->data);
+  } else if (auto* history = c.get<wire::history_request>()) {
+    f(history->channel);
+    if (history->since) f(history->since->epoch);
+  } else if (auto* presence = c.get<wire::presence_request>()) {
+    f(presence->channel);
+  } else if (auto* presence_stats = c.get<wire::presence_stats_request>()) {
+    f(presence_stats->channel);
+  } else if (auto* rpc = c.get<wire::rpc_request>()) {
+    f(rpc->method);
+    f(rpc->data);
+  } else if (auto* send = c.get<wire::send_request>()) {
+    f(send->data);
+  } else if (auto* refresh = c.get<wire::refresh_request>()) {
+    f(refresh->token);
+  } else if (auto* sub_refresh = c.get<wire::sub_refresh_request>()) {
+    f(sub_refresh->channel);
+    f(sub_refresh->token);
+  }  // pong_request has no strings
+}
+
+// A decoded command that owns its strings: the decoder's views die at its next decode(),
+// and a command waiting for a token outlives that.
+class owned_command {
+ public:
+  explicit owned_command(const wire::command& c) : cmd_(c) {
+    std::size_t total = 0;
+    for_each_view(cmd_, [&total](std::string_view& v) { total += v.size(); });
+    if (total > 0) storage_ = std::make_unique<char[]>(total);
+    char* p = storage_.get();
+    for_each_view(cmd_, [&p](std::string_view& v) {
+      if (v.empty()) {
+        v = std::string_view();
+        return;
+      }
+      std::memcpy(p, v.data(), v.size());
+      v = std::string_view(p, v.size());
+      p += v.size();
+    });
+  }
+  const wire::command& get() const noexcept { return cmd_; }
+
+ private:
+  wire::command cmd_;
+  std::unique_ptr<char[]> storage_;  // on the heap, so the views survive moves
+};
+
+// A queued item's entry in its bucket's FIFO.
+struct waiter {
+  connection_id id;
+  std::uint64_t seq;  // the item's pending_item::seq
+  time_point arrival;
+};
+
+// One rate as GCRA, the virtual-scheduling form of a token bucket: integer nanoseconds, so
+// the schedule is exact in tests, and taking a queued command's token advances `tat` from
+// the bucket's own schedule, never from when advance() happened to run (no drift).
+struct token_bucket {
+  bool enabled = false;
+  std::chrono::nanoseconds interval{0};   // between tokens
+  std::chrono::nanoseconds tolerance{0};  // the burst: a bucket of one second's worth
+  time_point tat{};  // GCRA's theoretical arrival time: the end of the tokens taken so far
+  std::deque<waiter> fifo;
+  std::size_t stale = 0;  // FIFO entries of connections that have closed since
+
+  void configure(double per_second) {
+    enabled = per_second > 0;
+    if (!enabled) return;
+    interval = std::max(std::chrono::nanoseconds(1),
+                        std::chrono::nanoseconds(std::llround(1e9 / per_second)));
+    // A bucket of one second's worth of tokens, at least one: after an idle second,
+    // max(1, rate) commands pass at once.
+    tolerance = std::max(std::chrono::nanoseconds(0),
+                         std::chrono::nanoseconds(std::chrono::seconds(1)) - interval);
+  }
+  time_point ready_at() const noexcept { return tat - tolerance; }
+  bool ready(time_point now) const noexcept { return now >= ready_at(); }
+  // Takes the token of a command that arrived at `arrival` (which waited if it is earlier).
+  void take(time_point arrival) noexcept { tat = std::max(tat, arrival) + interval; }
+};
+
+// A command that has to wait — for a token, or behind the connection's earlier commands —
+// or a close that must follow them.
+struct pending_item {
+  std::uint64_t seq = 0;                 // per connection, increasing
+  std::optional<owned_command> command;  // empty: a close
+  std::uint16_t close_code = 0;
+  const char* close_reason = "";
+  token_bucket* bucket = nullptr;  // the bucket it needs a token from
+  bool parked = false;             // out of its bucket's FIFO until it is the head (serve())
+  time_point arrival{};
+};
+
 enum class conn_state { opened, connected, closed };
 enum class conn_timer { none, stale, ping, pong_check };
 
@@ -169,6 +291,14 @@ struct connection {
   std::string out;  // messages queued during the current event
   bool dirty = false;
   std::vector<held_push> held;
+
+  // Items waiting for a rate-limit token and those behind them, oldest at pending_head. A
+  // vector, not a deque: an empty std::deque allocates, and most connections never wait.
+  std::vector<pending_item> pending;
+  std::size_t pending_head = 0;
+  std::uint64_t pending_seq = 0;
+  bool close_queued = false;  // a close is among them: later commands would never run
+  bool has_pending() const noexcept { return pending_head < pending.size(); }
 };
 
 struct conn_deadline {
@@ -194,6 +324,9 @@ struct relay_core::impl {
         namespaces(config),
         decoder(make_decode_options(config)),
         rng_state(config.seed) {
+    publish_bucket.configure(config.max_publish_rate);
+    connect_bucket.configure(config.max_connect_rate);
+    rate_limited = publish_bucket.enabled || connect_bucket.enabled;
     if (!hooks.client_id) hooks.client_id = random_uuid_v4;
     if (!hooks.epoch) hooks.epoch = random_epoch;
     if (!hooks.wall_clock) hooks.wall_clock = [] { return std::chrono::system_clock::now(); };
@@ -228,6 +361,12 @@ struct relay_core::impl {
   std::string push_scratch;
   std::vector<wire::publication> pub_scratch;
 
+  token_bucket publish_bucket;
+  token_bucket connect_bucket;
+  bool rate_limited = false;  // either bucket is enabled
+  std::size_t queued = 0;     // pending items of every connection
+  bool queue_full_logged = false;
+
   // ---------------------------------------------------------------- output
 
   std::string& begin_message(connection* c) {
@@ -249,8 +388,10 @@ struct relay_core::impl {
     if (c->out.capacity() > 65536) std::string().swap(c->out);
   }
 
-  // Ends every public entry point: sends what the event produced, frees closed connections.
+  // Ends every public entry point: serves queued commands whose tokens have come, sends what
+  // the event produced, frees closed connections.
   void finish_event() {
+    serve_queues();
     for (auto* c : dirty) {
       c->dirty = false;
       if (c->state == conn_state::closed) continue;
@@ -493,6 +634,7 @@ struct relay_core::impl {
     }
     counters.pushes_held -= c->held.size();
     c->held.clear();
+    drop_pending(c);
     if (c->state == conn_state::connected) --connected_count;
     c->state = conn_state::closed;
     cancel_timer(c);
@@ -523,7 +665,7 @@ struct relay_core::impl {
     ++counters.frames_in;
     counters.bytes_in += frame.size();
     if (frame.size() > config.message_size_limit) {
-      close_connection(c, disconnect_code::message_too_big, "message too big");
+      close_after_queued(c, disconnect_code::message_too_big, "message too big");
       return;
     }
     const std::error_code ec = decoder.decode(frame);
@@ -531,15 +673,182 @@ struct relay_core::impl {
       if (c->state == conn_state::closed) return;
       ++counters.commands[static_cast<std::size_t>(cmd.kind())];
       ++counters.commands_total;
-      handle_command(c, cmd);
+      dispatch(c, cmd);
     }
     if (ec && c->state != conn_state::closed) {
       if (ec == errc::frame_too_large) {
-        close_connection(c, disconnect_code::message_too_big, "message too big");
+        close_after_queued(c, disconnect_code::message_too_big, "message too big");
       } else {
-        close_connection(c, disconnect_code::bad_request, "bad request");
+        close_after_queued(c, disconnect_code::bad_request, "bad request");
       }
     }
+  }
+
+  // ---------------------------------------------------------------- rate limits
+
+  token_bucket* bucket_for(wire::method m) noexcept {
+    if (m == wire::method::publish && publish_bucket.enabled) return &publish_bucket;
+    if (m == wire::method::connect && connect_bucket.enabled) return &connect_bucket;
+    return nullptr;
+  }
+
+  // Runs a command now, or queues it when it must wait for a token or behind the
+  // connection's earlier commands (replies are never reordered within a connection).
+  void dispatch(connection* c, const wire::command& cmd) {
+    // A pong has no reply, so running it at once reorders nothing the client sees; queued
+    // behind publishes it would make the relay close clients (3012) for its own slowness.
+    if (!rate_limited || cmd.kind() == wire::method::pong) return handle_command(c, cmd);
+    if (c->close_queued) return;  // the connection closes before this could run
+    token_bucket* b = bucket_for(cmd.kind());
+    if (!c->has_pending()) {
+      if (b == nullptr) return handle_command(c, cmd);
+      if (b->fifo.empty() && b->ready(now_)) {
+        b->take(now_);
+        return handle_command(c, cmd);
+      }
+    }
+    if (queued >= config.rate_limit_queue_size) return refuse(c, cmd);
+    pending_item item;
+    item.seq = ++c->pending_seq;
+    item.command.emplace(cmd);
+    item.bucket = b;
+    item.arrival = now_;
+    if (b != nullptr) b->fifo.push_back({c->id, item.seq, now_});
+    c->pending.push_back(std::move(item));
+    ++queued;
+  }
+
+  // The queues are full: a runaway test must not eat the relay's memory, so the command is
+  // answered at once (its client counts the error), ahead of the connection's queued
+  // replies — clients match replies by id.
+  void refuse(connection* c, const wire::command& cmd) {
+    if (!queue_full_logged && hooks.log) {
+      hooks.log("rate limit: " + std::to_string(queued) +
+                " commands are waiting (rate_limit_queue_size); further commands are answered "
+                "with error 111 \"too many requests\" while it stays full (logged once)");
+    }
+    queue_full_logged = true;
+    if (cmd.id != 0) reply_error(c, cmd.id, error_code::too_many_requests);
+  }
+
+  // A close caused by a frame whose earlier commands may still be queued: it follows them.
+  void close_after_queued(connection* c, std::uint16_t code, const char* reason) {
+    if (!c->has_pending()) return close_connection(c, code, reason);
+    if (c->close_queued) return;
+    c->close_queued = true;
+    pending_item item;
+    item.seq = ++c->pending_seq;
+    item.close_code = code;
+    item.close_reason = reason;
+    item.arrival = now_;
+    c->pending.push_back(std::move(item));
+    ++queued;
+  }
+
+  void pop_pending(connection* c) {
+    ++c->pending_head;
+    --queued;
+    if (c->pending_head == c->pending.size()) {
+      c->pending.clear();
+      c->pending_head = 0;
+    } else if (c->pending_head >= 64 && c->pending_head * 2 >= c->pending.size()) {
+      // A connection that never drains must not keep its served prefix.
+      c->pending.erase(c->pending.begin(),
+                       c->pending.begin() + static_cast<std::ptrdiff_t>(c->pending_head));
+      c->pending_head = 0;
+    }
+  }
+
+  // Runs the connection's head item (its token taken, if it needed one), then the items
+  // behind it up to the next one that needs a token.
+  void run_pending(connection* c) {
+    for (bool first = true; c->state != conn_state::closed && c->has_pending(); first = false) {
+      pending_item& head = c->pending[c->pending_head];
+      if (!first && head.bucket != nullptr) {
+        if (head.parked) {
+          // It stood at the front of its FIFO when it was parked; everything there now came
+          // after it.
+          head.parked = false;
+          head.bucket->fifo.push_front({c->id, head.seq, head.arrival});
+        }
+        return;
+      }
+      pending_item item = std::move(head);
+      pop_pending(c);
+      if (item.command) {
+        handle_command(c, item.command->get());
+      } else {
+        close_connection(c, item.close_code, item.close_reason);
+      }
+    }
+  }
+
+  // Serves what is due in every bucket. Serving one connection's command can make its next
+  // one, in the other bucket, the head there: hence the loop.
+  void serve_queues() {
+    if (!rate_limited) return;
+    compact(publish_bucket);
+    compact(connect_bucket);
+    for (bool progress = true; progress;) {
+      const bool p = serve(publish_bucket);
+      progress = serve(connect_bucket) || p;
+    }
+  }
+
+  bool serve(token_bucket& b) {
+    bool progress = false;
+    while (!b.fifo.empty()) {
+      const waiter w = b.fifo.front();
+      connection* c = find_connection(w.id);
+      if (c == nullptr || !c->has_pending()) {  // closed: its items were dropped
+        b.fifo.pop_front();
+        if (b.stale > 0) --b.stale;
+        continue;
+      }
+      if (c->pending[c->pending_head].seq != w.seq) {
+        // An earlier command of this connection waits in the other bucket (a publish sent
+        // before the queued connect was answered). Rather than hold up everyone behind it —
+        // a saturated connect rate would stall every publish — it steps aside, and returns
+        // to the front when it is its connection's head.
+        park(c, w.seq);
+        b.fifo.pop_front();
+        continue;
+      }
+      if (!b.ready(now_)) break;
+      b.take(w.arrival);
+      b.fifo.pop_front();
+      run_pending(c);
+      progress = true;
+    }
+    return progress;
+  }
+
+  static void park(connection* c, std::uint64_t seq) {
+    const auto first = c->pending.begin() + static_cast<std::ptrdiff_t>(c->pending_head);
+    const auto it =
+        std::lower_bound(first, c->pending.end(), seq,
+                         [](const pending_item& item, std::uint64_t s) { return item.seq < s; });
+    if (it != c->pending.end() && it->seq == seq) it->parked = true;
+  }
+
+  // Removes the entries of closed connections once they are most of a FIFO, so that a test
+  // whose clients close while they wait cannot grow it without bound.
+  void compact(token_bucket& b) {
+    if (b.stale < 1024 || b.stale * 2 < b.fifo.size()) return;
+    const auto closed = [this](const waiter& w) { return find_connection(w.id) == nullptr; };
+    b.fifo.erase(std::remove_if(b.fifo.begin(), b.fifo.end(), closed), b.fifo.end());
+    b.stale = 0;
+  }
+
+  // A closing connection's queued items are dropped; their FIFO entries go stale.
+  void drop_pending(connection* c) {
+    for (std::size_t i = c->pending_head; i < c->pending.size(); ++i) {
+      const pending_item& item = c->pending[i];
+      if (item.bucket != nullptr && !item.parked) ++item.bucket->stale;
+    }
+    queued -= c->pending.size() - c->pending_head;
+    std::vector<pending_item>().swap(c->pending);
+    c->pending_head = 0;
   }
 
   void handle_command(connection* c, const wire::command& cmd) {
@@ -986,6 +1295,12 @@ std::optional<relay_core::time_point> relay_core::next_deadline() const noexcept
   if (!m.channel_heap.empty()) {
     const auto c = m.channel_heap.front().when;
     if (!t || c < *t) t = c;
+  }
+  // After every event each FIFO's front is waiting only for its token (serve_queues).
+  for (const token_bucket* b : {&m.publish_bucket, &m.connect_bucket}) {
+    if (b->fifo.empty()) continue;
+    const auto r = b->ready_at();
+    if (!t || r < *t) t = r;
   }
   return t;
 }

@@ -25,7 +25,8 @@ struct embedded_relay_options {
   /// The relay's behaviour; by default the upstream MWP backend/config.json.
   relay_config config = relay_config::mwp_default();
   /// When not empty, a Centrifugo JSON configuration file that replaces `config` when the
-  /// embedded_relay is constructed (relay-only knobs such as version and seed are kept).
+  /// embedded_relay is constructed (relay-only knobs such as version, seed and the rate
+  /// limits max_publish_rate / max_connect_rate / rate_limit_queue_size are kept).
   std::string config_file;
 
   std::string host = "127.0.0.1";  ///< bind address (an IP literal)
@@ -41,7 +42,8 @@ struct embedded_relay_options {
   /// dropping TCP; stop() waits at most about this long for clients to finish closing.
   std::chrono::milliseconds close_timeout{2000};
 
-  /// Ids, epochs and token verification (tests inject deterministic ones).
+  /// Ids, epochs and token verification (tests inject deterministic ones), and the log
+  /// sink; all are called on the relay's thread.
   relay_core_hooks hooks;
 
   /// Every problem at once (empty when usable); does not read config_file.

@@ -104,6 +104,28 @@ struct relay_config {
   bool randomize_first_ping = false;
   std::uint64_t seed = 1;  ///< seeds the first-ping jitter and the drop_fraction() selection
 
+  // Test knobs, not Centrifugo features (Centrifugo has no such limits and from_json never
+  // reads them): they give the relay a known capacity, so that a load test that searches
+  // for a relay's capacity can be checked against the right answer.
+  //
+  // Each rate is a token bucket holding one second's worth of tokens (at least one), full
+  // at the start. A command beyond it is not rejected: it waits in a FIFO queue and is
+  // served when its token comes, so its reply is late, as a saturated relay's would be.
+  // A connection's later commands wait behind its queued one (its replies are never
+  // reordered), except pongs, which have no reply. The limits are per relay_core, i.e.
+  // per process: with several relay worker processes each has its own buckets.
+  /// `publish` commands served per second; 0 = unlimited. Otherwise 0.001 to 1e9.
+  double max_publish_rate = 0;
+  /// `connect` commands answered per second; 0 = unlimited. Otherwise 0.001 to 1e9. Only
+  /// the connect reply waits (the WebSocket upgrade does not), and the stale close still
+  /// runs from the upgrade: a connect queued past stale_close_delay is closed with 3502.
+  double max_connect_rate = 0;
+  /// At most this many commands wait in the queues (all connections together). Beyond it,
+  /// a command is answered at once with error 111 "too many requests" — ahead of that
+  /// connection's queued replies — and the relay_core_hooks::log sink is told once. Each
+  /// waiting command holds a copy of its strings (a publish holds its data).
+  std::size_t rate_limit_queue_size = 1'000'000;
+
   /// The upstream MWP backend/config.json with Centrifugo v6 defaults (§1.14).
   static relay_config mwp_default();
 

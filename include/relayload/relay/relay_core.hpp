@@ -70,6 +70,9 @@ struct relay_core_hooks {
   std::function<std::optional<std::string>(std::string_view token)> verify_token;
   /// The wall clock that token expiry is checked against. Default: system_clock::now.
   std::function<std::chrono::system_clock::time_point()> wall_clock;
+  /// Where the core's rare diagnostics go, one line each without a newline (e.g. the
+  /// rate-limit queue filling up). Empty (default): nowhere; the core never prints.
+  std::function<void(std::string_view line)> log;
 };
 
 /// The relay's state machine. See protocol.md §1.15 for the behaviour it implements.
@@ -85,6 +88,14 @@ struct relay_core_hooks {
 /// deadlines (stale close, ping, pong check, history expiry), never a timer per
 /// connection. Call advance(now) when next_deadline() is reached; calling it early or late
 /// is harmless (late only delays pings/closes).
+///
+/// Rate limits (relay_config::max_publish_rate, max_connect_rate; test knobs): a command
+/// beyond its token bucket waits in that bucket's FIFO queue, and so do the connection's
+/// later commands (except pongs). Queued commands are served by advance() at the times
+/// their tokens come — next_deadline() includes the next one — at the bucket's ideal
+/// cadence, however late advance() runs. A connection's queued commands are dropped when it
+/// closes. Replies to queued commands are produced during advance(), with the same batching
+/// as above.
 ///
 /// Thread safety: none; use one thread (embedded_relay uses its io_context's thread).
 /// All event functions are noexcept: they do not throw except by terminating on
@@ -110,7 +121,8 @@ class relay_core {
   /// the core itself closed) are ignored.
   void on_close(connection_id id, time_point now) noexcept;
   /// Runs everything due at or before `now`: pings, pong checks (3012), stale closes
-  /// (3502), history TTL and stream metadata expiry.
+  /// (3502), history TTL and stream metadata expiry, rate-limited commands whose tokens
+  /// have come.
   void advance(time_point now) noexcept;
   /// The earliest pending deadline, if any (may be a cancelled one: advancing then is a
   /// harmless no-op).
