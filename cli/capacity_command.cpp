@@ -28,7 +28,7 @@ scenario::capacity_plan plan_of(const parsed_command& command) {
   p.mix = *command.workload;
   p.group = c.group;
   p.step_duration = c.step_duration;
-  if (c.warmup.count() > 0) p.warmup = c.warmup;
+  p.warmup = c.warmup;  // always set by the parser (given, or its default)
   p.slos = c.slos;
   if (c.parameter == capacity_parameter::rate) {
     p.parameter = scenario::capacity_parameter::rate;

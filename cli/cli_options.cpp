@@ -4,9 +4,14 @@
 #include <arpa/inet.h>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <tuple>
 
 #include "relayload/metrics/slo.hpp"
+#include "run_flag_table.hpp"
+#include "workload_file.hpp"
 #include <iostream>
 
 namespace relayload::cli {
@@ -43,6 +48,7 @@ struct run_flags {
   std::string report_html, csv, hdr;        // --report, --csv, --hdr
   std::vector<CLI::Option*> export_options;
   std::string shard, start_at, output_dir;  // distributed runs
+  std::string workload;                     // --workload
   CLI::Option* output_dir_option = nullptr;
   CLI::Option* output_option = nullptr;
   CLI::Option* pairs_option = nullptr;
@@ -189,6 +195,10 @@ void add_run_flags(CLI::App& app, run_flags& f) {
                "skip the pre-flight probe (one upgrade + connect to the target; a failure "
                "exits 2 with a diagnosis)");
   add_color_option(app, f.color);
+  app.add_option("--workload", f.workload,
+                 "run a mix of scenario groups from a YAML (or JSON) file; the run flags given "
+                 "with it replace the file's top-level values")
+      ->type_name("FILE");
 }
 
 // Converts every flag; collects every problem instead of stopping at the first.
@@ -286,6 +296,300 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
     if (std::find(problems.begin(), problems.end(), p) == problems.end()) problems.push_back(p);
   }
   return problems;
+}
+
+// The run flags of run_flag_table() given on the command line, as overrides of a workload
+// file's top-level values (with --duration, the workload's length, when `duration` is set).
+std::vector<flag_override> given_run_flags(const CLI::App& app, bool duration) {
+  std::vector<flag_override> out;
+  for (const run_flag& f : run_flag_table()) {
+    const CLI::Option* o = app.get_option_no_throw("--" + std::string(f.name));
+    if (o == nullptr || o->count() == 0 || o->results().empty()) continue;
+    out.emplace_back(std::string(f.name),
+                     f.is_switch ? (o->as<bool>() ? "true" : "false") : o->results().back());
+  }
+  const CLI::Option* d = duration ? app.get_option_no_throw("--duration") : nullptr;
+  if (d != nullptr && d->count() > 0 && !d->results().empty()) {
+    out.emplace_back("duration", d->results().back());
+  }
+  return out;
+}
+
+std::string join_names(const scenario::workload& w) {
+  std::string s;
+  for (const auto& g : w.groups) s += (s.empty() ? "" : ", ") + g.name;
+  return s;
+}
+
+// Adds the loader's problems, except those convert() found already: a bad value given next
+// to --workload is named by both, in the same words.
+void add_new(std::vector<std::string>& problems, const std::vector<std::string>& found) {
+  for (const auto& p : found) {
+    if (std::find(problems.begin(), problems.end(), p) == problems.end()) problems.push_back(p);
+  }
+}
+
+// Parses --slo (replacing the file's slo:) or else the file's slo:, which load_workload()
+// has checked and named by line already.
+std::vector<metrics::slo_objective> workload_slos(const std::vector<std::string>& cli_slo,
+                                                  scenario::workload& w,
+                                                  std::vector<std::string>& problems) {
+  if (!cli_slo.empty()) w.slo = cli_slo;
+  std::vector<metrics::slo_objective> out;
+  for (const auto& text : w.slo) {
+    std::string why;
+    if (auto o = parse_workload_slo(text, w, why)) out.push_back(std::move(*o));
+    else if (!cli_slo.empty()) problems.push_back("--slo: " + why);
+  }
+  return out;
+}
+
+// `run --workload FILE`: the file, with the run flags given next to it as overrides.
+void read_run_workload(const CLI::App& app, const run_flags& f,
+                       const scenario::scenario_registry& registry, parsed_command& cmd,
+                       std::vector<std::string>& problems) {
+  for (const char* flag : {"--scenario", "--connections", "--connection-pairs", "--ramp-up"}) {
+    if (app.get_option(flag)->count() > 0) {
+      problems.push_back(std::string(flag) +
+                         " cannot be used with --workload: the file's groups say what runs, "
+                         "how many and when (scenario, count, ramp-up, rate, stages)");
+    }
+  }
+  cmd.workload_file = f.workload;
+  if (f.workload.empty()) {
+    problems.push_back("--workload: empty path");
+    return;
+  }
+  std::vector<std::string> found;
+  auto w = load_workload(f.workload, registry, given_run_flags(app, true), found);
+  add_new(problems, found);
+  if (!w) return;  // convert()'s reading of --slo stands
+  // convert() read --slo without the workload's groups: read it again with them.
+  problems.erase(std::remove_if(problems.begin(), problems.end(),
+                                [](const std::string& p) { return p.rfind("--slo: ", 0) == 0; }),
+                 problems.end());
+  cmd.slos = workload_slos(f.slo, *w, problems);
+  cmd.run = w->defaults;
+  cmd.workload = std::move(w);
+}
+
+// The flags of `capacity`, as text until converted.
+struct capacity_flags {
+  std::string workload, scale, from, step, max, step_duration, warmup, refine = "0";
+  std::vector<std::string> slo;
+  std::string output, report_html;
+  bool no_progress = false;
+  bool no_probe = false;
+  std::string color = "auto";
+  // The run flags of run_flag_table() (node-based maps: CLI11 keeps their addresses).
+  std::map<std::string, std::string> run_text;
+  std::map<std::string, bool> run_switch;
+  CLI::Option* warmup_option = nullptr;
+  std::vector<CLI::Option*> path_options;  // --output, --report
+};
+
+void add_capacity_flags(CLI::App& app, capacity_flags& f) {
+  app.add_option("--workload", f.workload, "the workload file (YAML or JSON), as for run")
+      ->type_name("FILE");
+  app.add_option("--scale", f.scale,
+                 "what each step raises: GROUP.rate (a group with rate:) or GROUP.count (a "
+                 "group with count:); the group's own rate or count in the file is replaced "
+                 "by --from")
+      ->type_name("GROUP.rate|GROUP.count");
+  app.add_option("--from", f.from,
+                 "the first step's value: a rate such as 20/s or 1200/min for .rate, a whole "
+                 "number for .count")
+      ->type_name("VALUE");
+  app.add_option("--step", f.step, "added to the value at each step (positive)")
+      ->type_name("VALUE");
+  app.add_option("--max", f.max, "the highest value tried (default: until an SLO fails)")
+      ->type_name("VALUE");
+  app.add_option("--step-duration", f.step_duration, "seconds each step runs (at least 1)")
+      ->type_name("SECONDS");
+  f.warmup_option = app.add_option("--warmup", f.warmup,
+                                   "seconds at the start of each step that are not judged "
+                                   "(default: 20 % of the step, at least 2, below the step)")
+                        ->type_name("SECONDS");
+  app.add_option("--refine", f.refine,
+                 "bisections between the last passing and the first failing step")
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--slo", f.slo,
+                 "objective every step must meet, e.g. messages.latency.p99<=400ms or "
+                 "groups.new-sessions.handshake.latency.p99<=1500ms; repeatable; replaces the "
+                 "file's slo:")
+      ->type_name("EXPR")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  f.path_options.push_back(
+      app.add_option("--output", f.output, "write the JSON result here")->type_name("FILE"));
+  f.path_options.push_back(
+      app.add_option("--report", f.report_html, "write a self-contained HTML report here")
+          ->type_name("FILE.html"));
+  app.add_flag("--no-progress", f.no_progress, "no live progress line");
+  app.add_flag("--no-probe", f.no_probe, "skip the pre-flight probe of the target");
+  add_color_option(app, f.color);
+  for (const run_flag& r : run_flag_table()) {
+    const std::string name(r.name);
+    CLI::Option* o =
+        r.is_switch ? app.add_flag("--" + name, f.run_switch[name], std::string(r.help))
+                    : app.add_option("--" + name, f.run_text[name], std::string(r.help))
+                          ->type_name(std::string(r.type_name));
+    o->group("Replacing the workload file's top-level values");
+  }
+}
+
+// "20/s" for .rate, "500" for .count.
+template <class T>
+using converter = std::optional<std::string> (*)(const std::string&, const std::string&, T&);
+
+// --from, --step, --max of one kind: required where marked, positive, --max not below
+// --from, and at most `limit`.
+template <class T>
+void convert_steps(const capacity_flags& f, converter<T> parse, T limit, const std::string& unit,
+                   T& from, T& step, std::optional<T>& max, std::vector<std::string>& problems) {
+  const T zero{};
+  bool from_ok = false;
+  if (!f.from.empty()) {
+    if (auto e = parse("--from", f.from, from)) problems.push_back(*e);
+    else if (from == zero) problems.push_back("--from must be positive");
+    else if (limit < from) problems.push_back("--from must be at most " + unit);
+    else from_ok = true;
+  }
+  if (!f.step.empty()) {
+    if (auto e = parse("--step", f.step, step)) problems.push_back(*e);
+    else if (step == zero) problems.push_back("--step must be positive");
+  }
+  if (!f.max.empty()) {
+    T m{};
+    if (auto e = parse("--max", f.max, m)) {
+      problems.push_back(*e);
+    } else if (from_ok && m < from) {
+      problems.push_back("--max (" + f.max + ") must not be below --from (" + f.from + ")");
+    } else if (limit < m) {
+      problems.push_back("--max must be at most " + unit);
+    } else {
+      max = m;
+    }
+  }
+}
+
+// Converts `capacity`; collects every problem.
+void convert_capacity(const CLI::App& app, const capacity_flags& f,
+                      const scenario::scenario_registry& registry, parsed_command& cmd,
+                      std::vector<std::string>& problems) {
+  cmd.kind = command_kind::capacity;
+  capacity_command& c = cmd.capacity;
+  for (const auto& [flag, value, what] :
+       {std::tuple{"--workload", &f.workload, "the workload file"},
+        std::tuple{"--scale", &f.scale, "GROUP.rate or GROUP.count"},
+        std::tuple{"--from", &f.from, "the first step's value"},
+        std::tuple{"--step", &f.step, "the increase per step"},
+        std::tuple{"--step-duration", &f.step_duration, "seconds per step"}}) {
+    if (value->empty()) problems.push_back(std::string(flag) + " is required (" + what + ")");
+  }
+
+  std::optional<scenario::workload> w;
+  if (!f.workload.empty()) {
+    std::vector<std::string> found;
+    w = load_workload(f.workload, registry, given_run_flags(app, false), found);
+    add_new(problems, found);
+  }
+  cmd.workload_file = f.workload;
+
+  bool parameter_ok = false;
+  if (!f.scale.empty()) {
+    const auto dot = f.scale.rfind('.');
+    const std::string parameter = dot == std::string::npos ? "" : f.scale.substr(dot + 1);
+    c.group = dot == std::string::npos ? "" : f.scale.substr(0, dot);
+    parameter_ok = !c.group.empty() && (parameter == "rate" || parameter == "count");
+    if (!parameter_ok) {
+      problems.push_back("--scale: '" + f.scale +
+                         "' is not GROUP.rate or GROUP.count (e.g. new-sessions.rate)");
+    } else {
+      c.parameter = parameter == "rate" ? capacity_parameter::rate : capacity_parameter::count;
+    }
+  }
+  scenario::workload_group* scaled = nullptr;
+  if (w && parameter_ok) {
+    for (auto& g : w->groups) {
+      if (g.name == c.group) scaled = &g;
+    }
+    const bool rate = c.parameter == capacity_parameter::rate;
+    if (scaled == nullptr) {
+      problems.push_back("--scale: no group '" + c.group + "' in " + f.workload +
+                         " (groups: " + join_names(*w) + ")");
+    } else if (rate && scaled->arrivals.kind != scenario::arrival_kind::constant) {
+      problems.push_back("--scale: " + f.scale + " needs a group with rate: (a constant "
+                         "arrival rate); group '" + c.group + "' has " +
+                         (scaled->arrivals.kind == scenario::arrival_kind::closed
+                              ? "count: (use " + c.group + ".count)"
+                              : std::string("stages:")));
+    } else if (!rate && scaled->arrivals.kind != scenario::arrival_kind::closed) {
+      problems.push_back("--scale: " + f.scale + " needs a group with count:; group '" +
+                         c.group + "' has " +
+                         (scaled->arrivals.kind == scenario::arrival_kind::constant
+                              ? "rate: (use " + c.group + ".rate)"
+                              : std::string("stages:")));
+    }
+  }
+  if (parameter_ok && c.parameter == capacity_parameter::rate) {
+    convert_steps<pacing::rate>(f, &parse_rate, pacing::rate::per_second(10'000'000),
+                                "10000000/s", c.from_rate, c.step_rate, c.max_rate, problems);
+  } else if (parameter_ok) {
+    // run_options::validate()'s limit on a count.
+    convert_steps<std::uint64_t>(f, &parse_whole, 100'000'000, "100000000", c.from_count,
+                                 c.step_count, c.max_count, problems);
+  }
+
+  bool step_ok = false;
+  if (!f.step_duration.empty()) {
+    if (auto e = parse_seconds("--step-duration", f.step_duration, c.step_duration)) {
+      problems.push_back(*e);
+    } else if (c.step_duration < std::chrono::seconds(1)) {
+      problems.push_back("--step-duration must be at least 1 second");
+    } else {
+      step_ok = true;
+    }
+  }
+  if (f.warmup_option->count() > 0) {
+    if (auto e = parse_seconds("--warmup", f.warmup, c.warmup)) {
+      problems.push_back(*e);
+    } else if (step_ok && c.warmup >= c.step_duration) {
+      problems.push_back("--warmup (" + f.warmup + " s) must be shorter than --step-duration (" +
+                         f.step_duration + " s)");
+    }
+  } else if (step_ok) {
+    // Long enough for connections and sessions to settle, short enough to leave most of a
+    // short step judged.
+    c.warmup = std::max<std::chrono::milliseconds>(c.step_duration / 5, std::chrono::seconds(2));
+    if (c.warmup >= c.step_duration) c.warmup = c.step_duration / 5;
+  }
+  std::uint64_t refine = 0;
+  if (auto e = parse_whole("--refine", f.refine, refine)) problems.push_back(*e);
+  else if (refine > 10) problems.push_back("--refine must be at most 10");
+  c.refine = static_cast<unsigned>(std::min<std::uint64_t>(refine, 10));
+
+  check_export_paths(f.path_options, problems);
+  c.output = f.output;
+  c.report_html = f.report_html;
+  c.progress = !f.no_progress;
+  c.probe = !f.no_probe;
+  convert_color(f.color, c.color, problems);
+  if (!w) return;
+  c.slos = workload_slos(f.slo, *w, problems);
+  if (w->slo.empty()) {
+    problems.push_back("capacity needs at least one SLO (--slo or slo: in the workload file)");
+  }
+  if (scaled != nullptr) {
+    if (c.parameter == capacity_parameter::rate) scaled->arrivals.rate = c.from_rate;
+    else scaled->arrivals.count = c.from_count;
+  }
+  cmd.run = w->defaults;
+  cmd.color = c.color;
+  cmd.progress = c.progress;
+  cmd.probe = c.probe;
+  cmd.workload = std::move(w);
 }
 
 }  // namespace
@@ -406,6 +710,17 @@ parse_outcome parse_command_line(int argc, char** argv,
   relay_app->add_option("--tls-cert", relay.tls_cert, "PEM certificate: serve wss://")->type_name("FILE");
   relay_app->add_option("--tls-key", relay.tls_key, "PEM private key for --tls-cert")->type_name("FILE");
   relay_app->add_option("--ping-interval", relay_ping, "seconds between server pings (default 25)")->type_name("SECONDS");
+  std::string relay_publish_rate = "0", relay_connect_rate = "0";
+  relay_app->add_option("--max-publish-rate", relay_publish_rate,
+                        "test knob: publish commands served per second, per worker (e.g. 2.5); "
+                        "beyond it they queue and their replies come late; 0: unlimited")
+      ->type_name("N")
+      ->capture_default_str();
+  relay_app->add_option("--max-connect-rate", relay_connect_rate,
+                        "test knob: connect commands answered per second, per worker; beyond it "
+                        "the connect replies queue; 0: unlimited")
+      ->type_name("N")
+      ->capture_default_str();
 
   aggregate_command aggregate;
   std::string color = "auto";  // --color of aggregate and report (run has its own in run_flags)
@@ -439,6 +754,13 @@ parse_outcome parse_command_line(int argc, char** argv,
   report_app->add_flag("--fail-on-slo", report.fail_on_slo,
                        "exit 3 when an SLO carried by the report is breached");
   add_color_option(*report_app, color);
+
+  capacity_flags capacity;
+  CLI::App* capacity_app = app.add_subcommand(
+      "capacity",
+      "find the highest rate or count of one group of a workload that still meets the SLOs, "
+      "raising it step by step");
+  add_capacity_flags(*capacity_app, capacity);
 
   parse_outcome outcome;
   try {
@@ -486,13 +808,50 @@ parse_outcome parse_command_line(int argc, char** argv,
     if (relay.tls_cert.empty() != relay.tls_key.empty()) {
       problems.push_back("--tls-cert and --tls-key go together: give both or neither");
     }
+    // A decimal number of commands per second. Strict, so that "fast" or "1e3" is named
+    // rather than read as 0 (which would silently mean unlimited).
+    const auto parse_rate = [&problems](const std::string& flag, const std::string& text,
+                                        double& out) {
+      const bool negative = !text.empty() && text[0] == '-';
+      const std::string body = negative ? text.substr(1) : text;
+      const auto dot = body.find('.');
+      const std::string digits =
+          dot == std::string::npos ? body : body.substr(0, dot) + body.substr(dot + 1);
+      if (text.empty()) {
+        problems.push_back(flag + ": empty value; expected a rate per second");
+      } else if (!all_digits(digits)) {
+        problems.push_back(flag + ": '" + text +
+                           "' is not a rate per second (e.g. 100 or 2.5; 0: unlimited)");
+      } else if (negative) {
+        problems.push_back(flag + " must not be negative (got " + text + ")");
+      } else {
+        double v = -1;  // stays out of range when stod under- or overflows
+        try {
+          v = std::stod(body);
+        } catch (const std::out_of_range&) {
+        }
+        if (v != 0 && (v < 0.001 || v > 1e9)) {
+          problems.push_back(flag + " must be 0 (unlimited) or from 0.001 to 1000000000 (got " +
+                             text + ")");
+        } else {
+          out = v;
+        }
+      }
+    };
+    parse_rate("--max-publish-rate", relay_publish_rate, relay.max_publish_rate);
+    parse_rate("--max-connect-rate", relay_connect_rate, relay.max_connect_rate);
     relay.port = static_cast<std::uint16_t>(port);
     relay.workers = static_cast<unsigned>(workers);
     cmd.relay = relay;
+  } else if (capacity_app->parsed()) {
+    convert_capacity(*capacity_app, capacity, registry, cmd, problems);
   } else {
     cmd.kind = command_kind::run;
     problems = convert(run->parsed() ? sub : top, cmd);
-    if (registry.find(cmd.run.scenario) == nullptr) {
+    const CLI::App& run_app = run->parsed() ? *run : app;
+    if (run_app.get_option("--workload")->count() > 0) {
+      read_run_workload(run_app, run->parsed() ? sub : top, registry, cmd, problems);
+    } else if (registry.find(cmd.run.scenario) == nullptr) {
       problems.insert(problems.begin(), "--scenario: unknown scenario '" + cmd.run.scenario +
                                             "'; valid scenarios: " + registry.names_joined());
     } else if (cmd.run.shard_count > 1 && cmd.run.shard_index < cmd.run.shard_count) {

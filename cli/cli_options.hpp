@@ -3,6 +3,7 @@
 // is named with its flag instead of being silently read as 0 or NaN.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,12 +11,14 @@
 
 #include "terminal.hpp"
 #include "relayload/metrics/slo_objective.hpp"
+#include "relayload/pacing/rate.hpp"
 #include "relayload/scenario/run_options.hpp"
 #include "relayload/scenario/scenario_registry.hpp"
+#include "relayload/scenario/workload.hpp"
 
 namespace relayload::cli {
 
-enum class command_kind { run, relay, aggregate, report };
+enum class command_kind { run, relay, aggregate, report, capacity };
 
 /// `relayload-cli relay` options.
 struct relay_command {
@@ -26,6 +29,10 @@ struct relay_command {
   std::string tls_cert;
   std::string tls_key;
   std::optional<std::uint32_t> ping_interval_ms;
+  /// --max-publish-rate / --max-connect-rate: per second and per worker; 0 = unlimited.
+  /// Test knobs that give the relay a known capacity (relay_config::max_publish_rate).
+  double max_publish_rate = 0;
+  double max_connect_rate = 0;
 };
 
 /// `relayload-cli aggregate` options.
@@ -52,6 +59,39 @@ struct report_command {
   color_choice color = color_choice::automatic;  ///< --color
 };
 
+/// What `capacity --scale GROUP.PARAMETER` steps.
+enum class capacity_parameter {
+  rate,   ///< GROUP.rate: a group with `rate:` (a constant arrival rate)
+  count,  ///< GROUP.count: a group with `count:` (a closed model)
+};
+
+/// `relayload-cli capacity` options: the workload (parsed_command::workload, with the scaled
+/// group's rate or count set to --from) is run in steps of --step-duration, the scaled value
+/// growing by --step, until an SLO fails or --max is passed.
+struct capacity_command {
+  std::string group;  ///< the GROUP of --scale
+  capacity_parameter parameter = capacity_parameter::rate;
+  /// --from, --step, --max for GROUP.rate.
+  pacing::rate from_rate, step_rate;
+  std::optional<pacing::rate> max_rate;
+  /// --from, --step, --max for GROUP.count.
+  std::uint64_t from_count = 0, step_count = 0;
+  std::optional<std::uint64_t> max_count;
+  std::chrono::milliseconds step_duration{0};
+  /// The start of each step that is not judged: --warmup, by default 20 % of the step, at
+  /// least 2 s, and always shorter than the step.
+  std::chrono::milliseconds warmup{0};
+  /// --refine N: bisections between the last passing and the first failing step (0: none).
+  unsigned refine = 0;
+  /// --slo, or else the workload file's slo:; never empty.
+  std::vector<metrics::slo_objective> slos;
+  std::string output;       ///< --output: the JSON result
+  std::string report_html;  ///< --report
+  bool progress = true;     ///< --no-progress turns the live line off
+  bool probe = true;        ///< --no-probe skips the pre-flight probe of the target
+  color_choice color = color_choice::automatic;  ///< --color
+};
+
 struct parsed_command {
   command_kind kind = command_kind::run;
   color_choice color = color_choice::automatic;  ///< --color (run)
@@ -70,6 +110,13 @@ struct parsed_command {
   std::string storm_trigger;
   relay_command relay;
   aggregate_command aggregate;
+  /// --workload (run, capacity): the file as given, and what it describes, with the run
+  /// flags given on the command line replacing its top-level values. Set, `run` is `defaults`
+  /// of the workload; --slo replaces the file's slo: (both parsed into `slos`, or into
+  /// capacity.slos), and the fields of group objectives keep their "groups.<name>." prefix.
+  std::string workload_file;
+  std::optional<scenario::workload> workload;
+  capacity_command capacity;
 };
 
 /// The result of parsing: a command to execute, or an exit code to return at once (help and

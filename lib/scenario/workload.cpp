@@ -206,8 +206,7 @@ std::vector<std::string> workload::validate() const {
         window_ok = false;
       }
     }
-    const milliseconds window =
-        window_ok ? window_end(g) - g.start_after : milliseconds{max_span};
+    const milliseconds window = window_ok ? window_end(g) - g.start_after : milliseconds{max_span};
     check_arrivals(out, prefix, g.arrivals, window);
 
     for (const auto& p : g.options.validate()) {
