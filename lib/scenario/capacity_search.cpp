@@ -30,7 +30,7 @@ constexpr double cpu_bound_percent = 90.0;
 constexpr nanoseconds lag_bound = milliseconds(10);
 constexpr nanoseconds lateness_floor = milliseconds(10);
 // How often the search looks at the run while a step's verdict is pending.
-constexpr milliseconds poll_period{500};
+constexpr milliseconds poll_period{1000};
 // The shortest series interval the search accepts (it is gcd of step, warm-up and start).
 constexpr milliseconds min_interval{100};
 
@@ -373,9 +373,14 @@ class capacity_search::impl {
         const step_plan& sp = steps_[next_boundary_step];
         wake = t0 + (measuring ? sp.end : sp.measured_from);
       }
-      if (!waiting.empty() || events.on_progress) {
-        wake = std::min(wake, clock::now() + poll_period);
+      if (!waiting.empty()) {
+        // Not before the step's last interval can have closed; then every poll period. Each
+        // look costs the shards a snapshot, so the search looks only when it must.
+        const clock::time_point ready =
+            t0 + steps_[waiting.front().k].end + interval + milliseconds(500);
+        wake = std::min(wake, std::max(ready, clock::now() + poll_period));
       }
+      if (events.on_progress) wake = std::min(wake, last_progress + std::chrono::seconds(1));
       {
         std::unique_lock<std::mutex> lock(mutex_);
         cv_.wait_until(lock, wake, [&] { return stop_requested_; });

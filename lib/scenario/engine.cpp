@@ -176,8 +176,10 @@ class engine::impl {
     return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
   }
 
+  // Waits until the shards are released (t0 is fixed then), unless the run never starts.
   clock::time_point t0() const noexcept {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait(lock, [&] { return released_ || aborted_ || slots_.empty(); });
     return t0_;
   }
 
@@ -592,7 +594,7 @@ class engine::impl {
   std::vector<std::unique_ptr<slot>> slots_;
 
   mutable std::mutex mutex_;
-  std::condition_variable cv_;
+  mutable std::condition_variable cv_;
   unsigned built_ = 0;
   bool released_ = false;
   clock::time_point t0_{};

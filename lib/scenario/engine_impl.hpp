@@ -60,7 +60,7 @@ inline constexpr const char* generator_series = "generator";
 inline constexpr const char* lateness_histogram = "generator.lateness";
 inline constexpr const char* loop_lag_histogram = "generator.loopLag";
 /// How often each thread samples its event-loop lag.
-inline constexpr std::chrono::milliseconds loop_lag_period{100};
+inline constexpr std::chrono::milliseconds loop_lag_period{10};
 /// Lateness above this counts as "late" in the arrivals series (pacer_options' default).
 inline constexpr std::chrono::milliseconds late_threshold{1};
 
@@ -79,7 +79,8 @@ class engine {
   /// CPU time used so far by the engine's own threads (not by anything else in the process,
   /// such as an embedded relay): the generator self-check.
   std::chrono::nanoseconds cpu_time() const noexcept;
-  /// t0 of the run (steady clock); meaningful once started.
+  /// t0 of the run (steady clock); after start(), waits until it is fixed (a --start-at may
+  /// lie ahead).
   std::chrono::steady_clock::time_point t0() const noexcept;
 
   class impl;

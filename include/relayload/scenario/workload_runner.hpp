@@ -63,7 +63,8 @@ class workload_runner {
   /// CPU time used so far by the runner's own threads (an embedded relay in the same process
   /// is not counted): for the generator self-check.
   std::chrono::nanoseconds cpu_time() const noexcept;
-  /// The run's t0 (steady clock), once start() returned; group windows count from it.
+  /// The run's t0 (steady clock); after start(), waits until it is fixed. Group windows
+  /// count from it.
   std::chrono::steady_clock::time_point t0() const noexcept;
 
   class impl;
