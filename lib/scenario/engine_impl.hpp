@@ -59,6 +59,10 @@ inline constexpr const char* arrivals_series = "arrivals";
 inline constexpr const char* generator_series = "generator";
 inline constexpr const char* lateness_histogram = "generator.lateness";
 inline constexpr const char* loop_lag_histogram = "generator.loopLag";
+/// How long each of the runner's own snapshots took on a shard thread (progress lines, the
+/// capacity search's looks, a group's final report): the observer's cost, which the loop lag
+/// leaves out.
+inline constexpr const char* snapshot_histogram_name = "generator.snapshotTime";
 /// How often each thread samples its event-loop lag.
 inline constexpr std::chrono::milliseconds loop_lag_period{10};
 /// Lateness above this counts as "late" in the arrivals series (pacer_options' default).
