@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "mpi_launcher.hpp"
 #include "output_file.hpp"
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/metrics/report_text.hpp"
@@ -65,6 +66,13 @@ std::string step_line(const metrics::capacity_step& s, const std::string& unit, 
 
 int run_capacity(const parsed_command& command, const scenario::scenario_registry& registry) {
   const capacity_command& c = command.capacity;
+  if (started_by_mpirun()) {
+    // Every rank would run its own search; the steps' verdicts need one judge of all ranks.
+    std::cerr << "relayload-cli: error: capacity runs in one process, not under mpirun; give "
+                 "it --threads, or search with more ranks by running `run --workload` at fixed "
+                 "steps under mpirun\n";
+    return exit_code::usage;
+  }
   if (c.refine > 0) {
     std::cerr << "relayload-cli: error: --refine is not implemented yet; run a second search "
                  "with a smaller --step between the last passing and the first failing step\n";

@@ -1,10 +1,12 @@
-// run_distributed(): relayload-cli as one rank of an MPI job.
+// run_distributed(): relayload-cli as one rank of an MPI job, for one scenario (`run
+// --scenario`) or a workload mix (`run --workload`); rank_job says which.
 //
 //   1. MPI_Init (signals are blocked first, so MPI's own threads inherit the mask and
 //      SIGINT/SIGTERM reach the main thread's sigtimedwait as in a plain run).
 //   2. Rank 0 picks the seed (when --seed is 0) and, without --target, starts the embedded
 //      relay; both are broadcast. Each rank runs shard `rank` of `size` (run_options), so
-//      counts, unit indices and seeds are sliced exactly as with --shard.
+//      counts, unit indices and seeds are sliced exactly as with --shard (a workload: every
+//      group's arrivals are dealt round-robin over the ranks).
 //   3. Each rank probes its own target (one connection; all failed: exit 2 at once) and runs
 //      its own pre-flight (limits are per process and per host).
 //   3b. While they run, the ranks send rank 0 small counters (rank_progress), so its progress
@@ -14,7 +16,7 @@
 //   5. Every rank sends its report as JSON to rank 0 (also a rank that could not run, so that
 //      it is named); rank 0 merges them exactly (report::merge adds histograms bucket by
 //      bucket), prints one summary, writes --output and, with --output-dir, every rank's
-//      own report.
+//      own report. A workload's report merges group by group.
 //
 // Only the main thread calls MPI (MPI_THREAD_FUNNELED); the runner's threads never do.
 #include <mpi.h>
@@ -25,6 +27,7 @@
 #include <array>
 #include <chrono>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -39,10 +42,13 @@
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/metrics/report_text.hpp"
 #include "relayload/net/preflight.hpp"
+#include "relayload/pacing/rate_profile.hpp"
 #include "relayload/pacing/shard.hpp"
 #include "relayload/relay/embedded_relay.hpp"
 #include "relayload/scenario/runner.hpp"
+#include "relayload/scenario/workload_runner.hpp"
 #include "signals.hpp"
+#include "workload_command.hpp"
 
 namespace relayload::cli {
 
@@ -103,6 +109,166 @@ std::vector<std::string> all_hosts(const mpi_session& mpi) {
   return out;
 }
 
+// Of `count` starts spread evenly over `ramp` (start i at i·ramp/count, as
+// constant_rate_schedule::spread), those intended by `since` from the first.
+std::uint64_t spread_due(std::uint64_t count, std::chrono::nanoseconds ramp,
+                         std::chrono::nanoseconds since) {
+  if (since.count() < 0 || count == 0) return 0;
+  if (ramp.count() <= 0 || since >= ramp) return count;
+  const long double part = static_cast<long double>(since.count()) / ramp.count();
+  return std::min<std::uint64_t>(
+      count, static_cast<std::uint64_t>(part * static_cast<long double>(count)) + 1);
+}
+
+// What every rank runs: one scenario (scenario::runner) or a workload mix
+// (scenario::workload_runner). The launcher's steps are the same for both; a job says what
+// differs between them. Used on the main thread only.
+class rank_job {
+ public:
+  virtual ~rank_job() = default;
+  rank_job(const rank_job&) = delete;
+  rank_job& operator=(const rank_job&) = delete;
+
+  /// The process-wide options: the launcher sets shard, seed, target and t0 on them.
+  virtual scenario::run_options& options() = 0;
+  /// The `scenario` of the job's report.
+  virtual std::string scenario_name() const = 0;
+  /// Why the job cannot be split over `ranks` (on rank 0's stderr), or empty.
+  virtual std::string split_problem(std::uint32_t ranks) const = 0;
+  /// Client sockets of `part` of the job at its peak (shard {0, 1}: of the whole job).
+  virtual std::uint64_t sockets(pacing::shard part) const = 0;
+  /// Units of `part` whose intended start lies before `since` from t0; units whose start
+  /// is random (Poisson arrivals) are not counted, so that chance is never taken for lag.
+  virtual std::uint64_t due(pacing::shard part, std::chrono::nanoseconds since) const = 0;
+  /// Builds this rank's runner from options(), prints the configuration block when
+  /// `announce`, and returns its controls for drive(). The controls own the runner: it
+  /// stops and joins its threads when the last copy is destroyed.
+  virtual run_control launch(const std::string& output, bool announce) = 0;
+
+ protected:
+  rank_job() = default;
+};
+
+// A single scenario, as `run --scenario`: its units are split over the ranks, each needing
+// at least one.
+class scenario_job final : public rank_job {
+ public:
+  scenario_job(const scenario::scenario_info& info, scenario::run_options options)
+      : info_(info), options_(std::move(options)) {}
+
+  scenario::run_options& options() override { return options_; }
+  std::string scenario_name() const override { return info_.name; }
+
+  std::string split_problem(std::uint32_t ranks) const override {
+    if (units() >= ranks) return {};
+    return fmt::format("{} {} cannot be split over {} MPI ranks (each rank needs at least one)",
+                       info_.uses_pairs ? "--connection-pairs" : "--connections", units(), ranks);
+  }
+
+  std::uint64_t sockets(pacing::shard part) const override {
+    // Two per unit for a pair, one otherwise, as run_scenario counts them.
+    return part.size_of(units()) * (info_.uses_pairs || options_.storm_pairs ? 2 : 1);
+  }
+
+  std::uint64_t due(pacing::shard part, std::chrono::nanoseconds since) const override {
+    return part.size_of(spread_due(units(), options_.ramp_up, since));
+  }
+
+  run_control launch(const std::string& output, bool announce) override {
+    auto runner = std::make_shared<scenario::runner>(info_, options_);
+    if (announce) print_configuration(options_, info_, output, runner->shard_count());
+    run_control control;
+    control.start = [runner] { return runner->start(); };
+    control.progress = [runner](std::chrono::milliseconds wait) { return runner->progress(wait); };
+    control.stop = [runner] { runner->stop(); };
+    control.abort = [runner] { runner->abort(); };
+    return control;
+  }
+
+ private:
+  std::uint64_t units() const { return options_.unit_count(info_.uses_pairs); }
+
+  const scenario::scenario_info& info_;
+  scenario::run_options options_;
+};
+
+// A workload mix, as `run --workload`: every rank runs every group, and each group's
+// arrivals are dealt round-robin over the ranks (and their threads) by the engine. A group
+// may have fewer units than there are ranks (an open-model group cannot know its count): a
+// rank without units of it reports its sections with zeros.
+class workload_job final : public rank_job {
+ public:
+  workload_job(scenario::workload w, const scenario::scenario_registry& registry)
+      : workload_(std::move(w)), registry_(registry) {
+    // The uniform schedules of the open-model groups, for due(): their Λ(t) is exact.
+    for (const auto& g : workload_.groups) {
+      std::optional<pacing::rate_profile> profile;
+      const auto& a = g.arrivals;
+      if (a.process == scenario::arrival_process::uniform) {
+        if (a.kind == scenario::arrival_kind::constant) {
+          auto p = pacing::rate_profile::constant(a.rate, workload_.window_end(g) - g.start_after);
+          if (p) profile = std::move(*p);
+        } else if (a.kind == scenario::arrival_kind::ramping) {
+          std::vector<std::pair<std::chrono::nanoseconds, pacing::rate>> stages;
+          for (const auto& s : a.stages) stages.emplace_back(s.duration, s.target);
+          auto p = pacing::rate_profile::from_stages(stages);
+          if (p) profile = std::move(*p);
+        }
+      }
+      profiles_.push_back(std::move(profile));
+    }
+  }
+
+  scenario::run_options& options() override { return workload_.defaults; }
+  std::string scenario_name() const override { return metrics::workload_scenario; }
+  std::string split_problem(std::uint32_t /*ranks*/) const override { return {}; }
+
+  std::uint64_t sockets(pacing::shard part) const override {
+    scenario::workload w = workload_;
+    w.defaults.shard_index = part.index;
+    w.defaults.shard_count = part.count;
+    return workload_sockets(w, registry_);
+  }
+
+  std::uint64_t due(pacing::shard part, std::chrono::nanoseconds since) const override {
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < workload_.groups.size(); ++i) {
+      const auto& g = workload_.groups[i];
+      const std::chrono::nanoseconds t = since - g.start_after;
+      if (t.count() < 0) continue;
+      std::uint64_t started = 0;  // units of the whole group intended before t
+      if (g.arrivals.kind == scenario::arrival_kind::closed) {
+        if (g.arrivals.process == scenario::arrival_process::poisson) continue;
+        started = spread_due(g.arrivals.count, g.arrivals.ramp_up, t);
+      } else if (profiles_[i]) {
+        const long double expected = std::ceil(profiles_[i]->events_before(t));
+        started = std::min(profiles_[i]->event_count(), static_cast<std::uint64_t>(expected));
+      }
+      sum += part.size_of(started);
+    }
+    return sum;
+  }
+
+  run_control launch(const std::string& output, bool announce) override {
+    for (auto& g : workload_.groups) g.options.target = workload_.defaults.target;
+    auto runner = std::make_shared<scenario::workload_runner>(workload_, registry_);
+    if (announce) {
+      print_workload(workload_, workload_.defaults.target, output, runner->shard_count());
+    }
+    run_control control;
+    control.start = [runner] { return runner->start(); };
+    control.progress = [runner](std::chrono::milliseconds wait) { return runner->progress(wait); };
+    control.stop = [runner] { runner->stop(); };
+    control.abort = [runner] { runner->abort(); };
+    return control;
+  }
+
+ private:
+  scenario::workload workload_;
+  const scenario::scenario_registry& registry_;
+  std::vector<std::optional<pacing::rate_profile>> profiles_;
+};
+
 // What one rank sends to rank 0: its report as JSON, with the tag saying whether it ran.
 struct rank_message {
   bool ran = false;
@@ -142,17 +308,12 @@ void discard_progress(const MPI_Status& status) {
 // behind its schedule or has gone quiet.
 class rank_progress {
  public:
-  rank_progress(const mpi_session& mpi, const scenario::run_options& options, bool uses_pairs,
-                wall_ms t0)
-      : mpi_(mpi), t0_(t0), ramp_(options.ramp_up),
+  rank_progress(const mpi_session& mpi, const rank_job& job, wall_ms t0)
+      : mpi_(mpi),
+        job_(job),
+        t0_(t0),
         latest_(static_cast<std::size_t>(mpi.size())),
-        heard_(static_cast<std::size_t>(mpi.size())) {
-    // Every rank's share of the units, as each rank's runner slices them.
-    for (int r = 0; r < mpi.size(); ++r) {
-      shares_.push_back(pacing::shard{static_cast<std::uint32_t>(r), options.shard_count}.size_of(
-          options.unit_count(uses_pairs)));
-    }
-  }
+        heard_(static_cast<std::size_t>(mpi.size())) {}
   ~rank_progress() { finish(); }
   rank_progress(const rank_progress&) = delete;
   rank_progress& operator=(const rank_progress&) = delete;
@@ -173,7 +334,7 @@ class rank_progress {
     for (std::size_t r = 0; r < latest_.size(); ++r) {
       if (!latest_[r]) {
         // Not heard from yet: behind once any of its units is due.
-        if (const std::uint64_t due = due_now(shares_[r]); due > 0) {
+        if (const std::uint64_t due = due_now(r); due > 0) {
           lagging.push_back(fmt::format("rank {} behind schedule (no counters yet, {} due)", r, due));
         }
         continue;
@@ -186,7 +347,7 @@ class rank_progress {
       if (c[f_done] != 0) continue;
       // Judged here, from rank 0's clock, so that a rank whose last counters are old (its
       // main thread stalled) falls behind too.
-      if (const std::uint64_t due = due_now(shares_[r]); c[f_attempted] < due) {
+      if (const std::uint64_t due = due_now(r); c[f_attempted] < due) {
         lagging.push_back(
             fmt::format("rank {} behind schedule ({}/{} due started)", r, c[f_attempted], due));
       } else if (now - heard_[r] > quiet_after) {
@@ -253,14 +414,13 @@ class rank_progress {
     return c;
   }
 
-  // Of a rank's `share` units, those whose start time has passed (less the grace): starts
-  // are spread evenly over the ramp from t0.
-  std::uint64_t due_now(std::uint64_t share) const {
+  // Of rank `r`'s units, those whose start time has passed (less the grace).
+  std::uint64_t due_now(std::size_t r) const {
     const auto since = std::chrono::system_clock::now() - t0_ - grace;
     if (since.count() < 0) return 0;
-    if (ramp_.count() <= 0 || since >= ramp_) return share;
-    const double part = std::chrono::duration<double>(since) / ramp_;
-    return static_cast<std::uint64_t>(part * static_cast<double>(share));
+    return job_.due(
+        pacing::shard{static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(mpi_.size())},
+        std::chrono::duration_cast<std::chrono::nanoseconds>(since));
   }
 
   void send(const progress_counters& c) {
@@ -276,11 +436,18 @@ class rank_progress {
 
   void receive() {
     const auto now = std::chrono::steady_clock::now();
-    for (;;) {
+    // A probe that finds nothing is what drives MPI's progress (rank 0 calls MPI only here
+    // while it runs): messages that had arrived unseen are matched by the next probe, so
+    // the loop ends at the second miss in a row, not the first.
+    for (int misses = 0; misses < 2;) {
       int flag = 0;
       MPI_Status status;
       MPI_Iprobe(MPI_ANY_SOURCE, progress_tag, MPI_COMM_WORLD, &flag, &status);
-      if (flag == 0) return;
+      if (flag == 0) {
+        ++misses;
+        continue;
+      }
+      misses = 0;
       progress_counters c{};
       MPI_Recv(c.data(), static_cast<int>(c.size()), MPI_UINT64_T, status.MPI_SOURCE,
                progress_tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -293,9 +460,8 @@ class rank_progress {
   }
 
   const mpi_session& mpi_;
+  const rank_job& job_;
   wall_ms t0_;
-  std::chrono::milliseconds ramp_;
-  std::vector<std::uint64_t> shares_;
   std::vector<std::optional<progress_counters>> latest_;
   std::vector<std::chrono::steady_clock::time_point> heard_;
   progress_counters outgoing_{};
@@ -344,11 +510,11 @@ metrics::rank_info rank_entry(const mpi_session& mpi, int rank, const std::strin
 
 // A rank whose part did not run still sends a report: it carries only the rank's identity
 // and why it failed, so that the merged report names it.
-rank_message failure_message(const mpi_session& mpi, const scenario::run_options& options,
-                             const std::string& why) {
+rank_message failure_message(const mpi_session& mpi, const std::string& scenario,
+                             const std::string& target, const std::string& why) {
   metrics::report r;
-  r.scenario = options.scenario;
-  r.target = options.target;
+  r.scenario = scenario;
+  r.target = target;
   r.partial = true;
   metrics::rank_info k = rank_entry(mpi, mpi.rank(), mpi.host());
   k.ok = false;
@@ -374,8 +540,8 @@ std::string merge_into(metrics::report& merged, const metrics::report& part) {
 // rank is listed in `ranks`, failed ones with their reason, and any failure makes the
 // merged report partial.
 metrics::report merge_ranks(const mpi_session& mpi, const std::vector<rank_message>& messages,
-                            const std::vector<std::string>& hosts,
-                            const scenario::run_options& options) {
+                            const std::vector<std::string>& hosts, const std::string& scenario,
+                            const std::string& target) {
   std::vector<metrics::rank_info> entries;
   std::optional<metrics::report> merged;
   for (int r = 0; r < static_cast<int>(messages.size()); ++r) {
@@ -403,8 +569,8 @@ metrics::report merge_ranks(const mpi_session& mpi, const std::vector<rank_messa
   }
   if (!merged) {
     merged.emplace();
-    merged->scenario = options.scenario;
-    merged->target = options.target;
+    merged->scenario = scenario;
+    merged->target = target;
     merged->partial = true;
   }
   merged->ranks = std::move(entries);
@@ -414,17 +580,16 @@ metrics::report merge_ranks(const mpi_session& mpi, const std::vector<rank_messa
   return std::move(*merged);
 }
 
-// Client sockets per unit, as run_scenario counts them: two for a pair, one otherwise.
-std::uint64_t sockets_per_unit(const scenario::scenario_info& info,
-                               const scenario::run_options& options) {
-  return info.uses_pairs || options.storm_pairs ? 2 : 1;
-}
-
 }  // namespace
 
 int run_distributed(const parsed_command& command, const scenario::scenario_registry& registry) {
-  scenario::run_options options = command.run;
-  const scenario::scenario_info& info = *registry.find(options.scenario);
+  std::unique_ptr<rank_job> job;
+  if (command.workload) {
+    job = std::make_unique<workload_job>(*command.workload, registry);
+  } else {
+    job = std::make_unique<scenario_job>(*registry.find(command.run.scenario), command.run);
+  }
+  scenario::run_options& options = job->options();
   if (options.shard_count != 1 || options.shard_index != 0) {
     std::cerr << "relayload-cli: error: --shard is given by the MPI rank under mpirun; drop it\n";
     return exit_code::usage;
@@ -439,14 +604,8 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   options.shard_index = static_cast<std::uint32_t>(mpi.rank());
   options.shard_count = static_cast<std::uint32_t>(mpi.size());
 
-  const std::uint64_t total = options.unit_count(info.uses_pairs);
-  if (total < options.shard_count) {
-    if (root) {
-      std::cerr << fmt::format(
-          "relayload-cli: error: {} {} cannot be split over {} MPI ranks (each rank needs at "
-          "least one)\n",
-          info.uses_pairs ? "--connection-pairs" : "--connections", total, options.shard_count);
-    }
+  if (const std::string why = job->split_problem(options.shard_count); !why.empty()) {
+    if (root) std::cerr << "relayload-cli: error: " << why << "\n";
     return exit_code::usage;
   }
 
@@ -469,12 +628,10 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
                    "loopback, which ranks on other hosts cannot reach; give --target\n";
     } else {
       try {
-        relay = std::make_unique<relay::embedded_relay>();
-        relay->start();
-        relay_url = relay->url();
-        fmt::print("[relayload] no --target given: started the embedded relay at {}\n", relay_url);
+        relay = start_embedded_relay(options, relay_url);
       } catch (const std::exception& e) {
         std::cerr << "relayload-cli: error: cannot start the embedded relay: " << e.what() << "\n";
+        relay_url.clear();
       }
     }
   }
@@ -505,11 +662,9 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
 
   // Pre-flight per rank: its slice of the clients, and on rank 0 the relay's side of every
   // rank's connections.
-  const std::uint64_t per_unit = sockets_per_unit(info, options);
   net::preflight_request pre;
-  pre.client_sockets =
-      pacing::shard{options.shard_index, options.shard_count}.size_of(total) * per_unit;
-  pre.server_sockets = relay ? total * per_unit : 0;
+  pre.client_sockets = job->sockets(pacing::shard{options.shard_index, options.shard_count});
+  pre.server_sockets = relay ? job->sockets(pacing::shard{0, 1}) : 0;
   pre.source_addresses = options.source_ips.empty() ? 1 : options.source_ips.size();
   const auto pf = net::run_preflight(pre);
   for (const auto& a : pf.actions)
@@ -535,11 +690,9 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   options.start_at = wall_ms(std::chrono::milliseconds(start_ms));
 
   rank_message mine;
-  std::optional<metrics::report> own;
   if (!cannot_run) {
-    scenario::runner runner(info, options);
+    const run_control control = job->launch(command.output, root);
     if (root) {
-      print_configuration(options, info, command.output, runner.shard_count());
       fmt::print("  MPI ranks:        {} (rank 0 on {}); progress shows all ranks\n",
                  mpi.size(), mpi.host());
       std::fflush(stdout);
@@ -547,7 +700,7 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
     progress_plan plan;
     std::optional<rank_progress> ranks_progress;
     if (command.progress) {
-      ranks_progress.emplace(mpi, options, info.uses_pairs, *options.start_at);
+      ranks_progress.emplace(mpi, *job, *options.start_at);
       plan.show = root;
       plan.line = [&](const metrics::report& live, std::chrono::nanoseconds elapsed) {
         return ranks_progress->tick(live, elapsed);
@@ -558,9 +711,9 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
     } else {
       plan.show = false;
     }
-    metrics::report report = drive(runner, signals, plan);
+    metrics::report report = drive(control, signals, plan);
     if (ranks_progress) ranks_progress->finish(&report);
-    if (report.scenario.empty()) report.scenario = info.name;
+    if (report.scenario.empty()) report.scenario = job->scenario_name();
     if (report.target.empty()) report.target = options.target;
     report.ranks = {rank_entry(mpi, mpi.rank(), mpi.host())};
     judge_shard(report);
@@ -572,10 +725,11 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
     }
     mine = {true, metrics::to_json(report)};
     if (mine.json.size() >= INT_MAX) {
-      mine = failure_message(mpi, options, "its report exceeds 2 GiB and cannot be sent");
+      mine = failure_message(mpi, job->scenario_name(), options.target,
+                             "its report exceeds 2 GiB and cannot be sent");
     }
   } else {
-    mine = failure_message(mpi, options, *cannot_run);
+    mine = failure_message(mpi, job->scenario_name(), options.target, *cannot_run);
   }
 
   // Rank 0 keeps the relay up until every rank has sent its report (and so has finished).
@@ -598,7 +752,7 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
       fmt::print("[relayload] every rank's report written to {}/\n", command.output_dir);
     }
   }
-  metrics::report merged = merge_ranks(mpi, messages, hosts, options);
+  metrics::report merged = merge_ranks(mpi, messages, hosts, job->scenario_name(), options.target);
   return conclude_run(merged, command, code);
 }
 

@@ -23,8 +23,9 @@ inline bool started_by_mpirun() noexcept {
          std::getenv("PMIX_RANK") != nullptr;
 }
 
-/// Runs `command` as one rank of the MPI job (see the file comment); returns the exit code.
-/// Rank 0 returns the run's exit code, the others 0 unless their own setup failed.
+/// Runs `command` as one rank of the MPI job (see the file comment): its scenario, or with
+/// parsed_command::workload the whole mix, as shard `rank` of `size`. Returns the exit code:
+/// rank 0 the run's, the others 0 unless their own setup failed.
 int run_distributed(const parsed_command& command, const scenario::scenario_registry& registry);
 
 }  // namespace relayload::cli

@@ -255,6 +255,11 @@ void read_group_key(reader& r, const entry& e, const std::string& context,
         r.problem(
             e.line, context,
             "scenario: unknown scenario '" + *t + "'; valid scenarios: " + registry.names_joined());
+      } else if (*t == "reconnect-storm") {
+        // Its storm is one event for every connection at once, not units that arrive.
+        r.problem(e.line, context,
+                  "scenario: reconnect-storm cannot be a workload group (its storm hits every "
+                  "connection at once); run it on its own with --scenario reconnect-storm");
       }
     }
   } else if (e.key == "start-after") {
