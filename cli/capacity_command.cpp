@@ -157,9 +157,22 @@ int run_capacity(const parsed_command& command, const scenario::scenario_registr
   };
   if (c.progress) {
     const auto started = std::chrono::steady_clock::now();
-    events.on_progress = [started](const metrics::report& live, std::size_t step) {
-      const auto line = metrics::render_progress(live, std::chrono::steady_clock::now() - started);
-      if (stdout_is_terminal()) fmt::print("\r\x1b[2K[step {}] {}", step + 1, line);
+    events.on_progress = [started, &plan](const metrics::report& live, std::size_t step) {
+      // Units started so far per group, from the arrivals series (a cheap look).
+      std::string groups;
+      for (const auto& g : live.groups) {
+        std::uint64_t n = 0;
+        if (const auto it = g.result.series.find("arrivals"); it != g.result.series.end()) {
+          for (const auto& i : it->second.intervals()) n += i.counters.empty() ? 0 : i.counters[0];
+        }
+        groups += fmt::format(" | {} {}", g.name, n);
+      }
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (stdout_is_terminal()) {
+        fmt::print("\r\x1b[2K[{:.0f}s] step {} ({:g}){}", secs, step + 1,
+                   plan.from + plan.step * static_cast<double>(step), groups);
+      }
       std::fflush(stdout);
     };
   }

@@ -100,6 +100,13 @@ class connection_pool::impl final : public timer_target, public std::enable_shar
     return s;
   }
 
+  metrics::time_series activity() const {
+    if (!recorder_) return metrics::time_series();
+    metrics::time_series a = recorder_->series();
+    a.extend_to(a.index_at(ctx_.now() - t0_));
+    return a;
+  }
+
   pool_counters counters() const {
     pool_counters c = snap_.counters;
     c.attempts = 0;
@@ -453,6 +460,7 @@ std::error_code connection_pool::start(pacing::schedule schedule, clock::time_po
 void connection_pool::begin_hold() { impl_->begin_hold(); }
 void connection_pool::end_hold() { impl_->end_hold(); }
 pool_snapshot connection_pool::snapshot() const { return impl_->snapshot(); }
+metrics::time_series connection_pool::activity() const { return impl_->activity(); }
 pool_counters connection_pool::counters() const { return impl_->counters(); }
 bool connection_pool::settled() const noexcept { return impl_->settled(); }
 

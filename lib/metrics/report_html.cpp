@@ -1,5 +1,7 @@
 // render_html(report): renders only. Charts are drawn here as SVG from the report's data;
-// every figure comes from the report, latency_over_time() or evaluate_slos().
+// every figure comes from the report, latency_over_time() or evaluate_slos() (for capacity
+// searches, from the steps' verdicts and, for the percentiles an objective does not name, from
+// the time series over each step's window).
 #include "relayload/metrics/report_html.hpp"
 
 #include <fmt/format.h>
@@ -7,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -27,13 +30,30 @@ namespace {
 constexpr double chart_w = 880, chart_h = 320;
 constexpr double left = 78, right = 24, top = 24, bottom = 56;
 constexpr double plot_w = chart_w - left - right, plot_h = chart_h - top - bottom;
+// A legend that does not fit on one row takes more rows above the plot, which moves down.
+constexpr double legend_row = 16;
+// The row of x_mark labels under a line chart's tick labels.
+constexpr double mark_row = 16;
+
+// The vertical layout of one chart: its height and the top of its plot area.
+struct geometry {
+  double h = chart_h;
+  double top = metrics::top;
+  double bottom = metrics::bottom;
+  double plot_h() const { return h - top - bottom; }
+};
 
 struct xy {
   double x = 0, y = 0;
 };
 struct line_series {
+  line_series(std::string n, std::vector<xy> p, int c = -1, std::string e = {})
+      : name(std::move(n)), points(std::move(p)), colour(c), extra(std::move(e)) {}
+
   std::string name;
   std::vector<xy> points;
+  int colour;         // palette index; -1: the series' position
+  std::string extra;  // more classes ("total", "dashed")
 };
 
 // A tick step of 1, 2 or 5 × 10^k giving about `n` intervals up to `max`.
@@ -62,30 +82,31 @@ std::string tick(double v) {
   return s == "-0" ? "0" : s;
 }
 
-std::string svg_open(const std::string& id, const std::string& title) {
+std::string svg_open(const std::string& id, const std::string& title, const geometry& g = {}) {
   return fmt::format(
       "<svg class=\"chart\" id=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" "
       "width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\">\n",
-      id, num(chart_w), num(chart_h), num(chart_w), num(chart_h), html_escape(title));
+      id, num(chart_w), num(g.h), num(chart_w), num(g.h), html_escape(title));
 }
 
-std::string axis_labels(const std::string& x_label, const std::string& y_label) {
+std::string axis_labels(const std::string& x_label, const std::string& y_label,
+                        const geometry& g = {}) {
   return fmt::format(
       "<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n"
       "<text class=\"axis-label\" transform=\"translate(16 {}) rotate(-90)\" "
       "text-anchor=\"middle\">{}</text>\n",
-      num(left + plot_w / 2), num(chart_h - 10), html_escape(x_label), num(top + plot_h / 2),
+      num(left + plot_w / 2), num(g.h - 10), html_escape(x_label), num(g.top + g.plot_h() / 2),
       html_escape(y_label));
 }
 
 // Horizontal grid lines and y tick labels for [0, y_max]; returns y_max rounded up.
-double y_grid(std::string& out, double y_max) {
+double y_grid(std::string& out, double y_max, const geometry& g = {}) {
   const double step = nice_step(y_max, 5);
   const double top_value = std::max(step, std::ceil(y_max / step) * step);
   out += "<g class=\"grid\">\n";
   for (int i = 0; i * step <= top_value + step / 1e6; ++i) {
     const double v = i * step;
-    const double y = top + plot_h - v / top_value * plot_h;
+    const double y = g.top + g.plot_h() - v / top_value * g.plot_h();
     out += fmt::format(
         "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\" "
         "text-anchor=\"end\">{}</text>\n",
@@ -95,23 +116,58 @@ double y_grid(std::string& out, double y_max) {
   return top_value;
 }
 
-std::string frame() {
+std::string frame(const geometry& g = {}) {
   return fmt::format("<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n",
-                     num(left), num(top), num(plot_w), num(plot_h));
+                     num(left), num(g.top), num(plot_w), num(g.plot_h()));
+}
+
+// One legend entry: its text and the class of its swatch ("s0", "s2 total").
+struct legend_entry {
+  std::string name;
+  std::string cls;
+};
+
+double legend_width(const std::string& name) {
+  return 26 + 7.0 * static_cast<double>(std::min<std::size_t>(name.size(), 40));
+}
+
+// Rows the legend takes: a new row starts where the next entry would pass the right edge.
+int legend_rows(const std::vector<legend_entry>& entries) {
+  int rows = 1;
+  double x = left;
+  for (const legend_entry& e : entries) {
+    if (x > left && x + legend_width(e.name) > chart_w - right) {
+      ++rows;
+      x = left;
+    }
+    x += legend_width(e.name);
+  }
+  return rows;
 }
 
 // Above the plot area, so that it never hides data.
-std::string legend(const std::vector<std::string>& names) {
+std::string legend(const std::vector<legend_entry>& entries) {
   std::string out = "<g class=\"legend\">\n";
-  double x = left;
-  for (std::size_t i = 0; i < names.size(); ++i) {
+  double x = left, y = top;
+  for (const legend_entry& e : entries) {
+    if (x > left && x + legend_width(e.name) > chart_w - right) {
+      x = left;
+      y += legend_row;
+    }
     out += fmt::format(
-        "<rect class=\"swatch s{}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"4\"/>"
+        "<rect class=\"swatch {}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"4\"/>"
         "<text x=\"{}\" y=\"{}\">{}</text>\n",
-        i % 6, num(x), num(top - 14), num(x + 18), num(top - 9), html_escape(names[i]));
-    x += 26 + 7.0 * static_cast<double>(std::min<std::size_t>(names[i].size(), 40));
+        e.cls, num(x), num(y - 14), num(x + 18), num(y - 9), html_escape(e.name));
+    x += legend_width(e.name);
   }
   return out + "</g>\n";
+}
+
+std::vector<legend_entry> plain_legend(const std::vector<std::string>& names) {
+  std::vector<legend_entry> out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out.push_back({names[i], fmt::format("s{}", i % 6)});
+  return out;
 }
 
 std::string no_data(const std::string& id, const std::string& why) {
@@ -119,70 +175,196 @@ std::string no_data(const std::string& id, const std::string& why) {
                      html_escape(why));
 }
 
-// A line chart over x in [0, x_max] (linear) or with custom x ticks.
+// A line chart over x in [min, max] (linear) or with custom x ticks.
 struct x_axis {
+  double min = 0;
   double max = 1;
   std::vector<std::pair<double, std::string>> ticks;  // empty: nice linear ticks
 };
 
+// What a line chart may draw besides its lines: shaded spans of x behind the data (capacity
+// steps on a time axis), horizontal lines (SLO thresholds) and vertical marks (the last
+// passing step).
+struct x_band {
+  double from = 0, to = 0;
+  std::string cls;    // "warmup", "measured m0", …
+  std::string label;  // at the top of the band; may be empty
+};
+struct y_line {
+  double y = 0;
+  std::string label;
+  std::string cls;  // "threshold"
+};
+struct x_mark {
+  double x = 0;
+  std::string label;        // under the x axis' tick labels
+  std::string cls;          // "pass", "fail", "bound"
+  bool label_left = false;  // text ends at the line (else starts there)
+};
+struct chart_extras {
+  std::vector<x_band> bands;
+  std::vector<y_line> lines;
+  std::vector<x_mark> marks;
+  // A log y scale of whole decades (values at or below zero at the bottom): for latencies
+  // that grow by orders of magnitude towards a threshold far above the first steps.
+  bool log_y = false;
+};
+
+// The y axis of a log-scale line chart: decades [lo, hi] of 10^lo … 10^hi.
+struct log_axis {
+  int lo = 0, hi = 1;
+};
+
+// Grid lines and labels at every decade, and at 2 and 5 × each decade when the axis spans
+// three decades or fewer.
+void log_grid(std::string& out, const log_axis& a, const geometry& g) {
+  const auto y_of = [&](double v) {
+    return g.top + g.plot_h() - (std::log10(v) - a.lo) / (a.hi - a.lo) * g.plot_h();
+  };
+  out += "<g class=\"grid\">\n";
+  for (int d = a.lo; d <= a.hi; ++d) {
+    for (const double m : {1.0, 2.0, 5.0}) {
+      if (m != 1 && (a.hi - a.lo > 3 || d == a.hi)) continue;
+      const double v = m * std::pow(10.0, d);
+      const double y = y_of(v);
+      out += fmt::format(
+          "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\" "
+          "text-anchor=\"end\">{}</text>\n",
+          num(left), num(y), num(left + plot_w), num(y), num(left - 6), num(y + 4),
+          d >= -3 ? tick(v) : fmt::format("{:g}", v));
+    }
+  }
+  out += "</g>\n";
+}
+
 std::string line_chart(const std::string& id, const std::string& title,
                        const std::vector<line_series>& series, x_axis xa,
-                       const std::string& x_label, const std::string& y_label) {
-  double y_max = 0;
+                       const std::string& x_label, const std::string& y_label,
+                       const chart_extras& extras = {}) {
+  double y_max = 0, y_min_positive = 0;
+  const auto take_y = [&](double y) {
+    if (!std::isfinite(y)) return;
+    y_max = std::max(y_max, y);
+    if (y > 0) y_min_positive = y_min_positive > 0 ? std::min(y_min_positive, y) : y;
+  };
   for (const auto& s : series) {
     for (const auto& p : s.points) {
-      if (std::isfinite(p.y)) y_max = std::max(y_max, p.y);
+      take_y(p.y);
       if (std::isfinite(p.x)) xa.max = std::max(xa.max, p.x);
     }
   }
-  std::string out = svg_open(id, title);
-  const double y_top = y_grid(out, y_max > 0 ? y_max : 1);
+  for (const y_line& l : extras.lines) take_y(l.y * 1.08);  // room for its label
+  std::vector<legend_entry> entries;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const int c = series[i].colour >= 0 ? series[i].colour : static_cast<int>(i % 6);
+    entries.push_back({series[i].name, fmt::format("s{}", c) +
+                                           (series[i].extra.empty() ? "" : " " + series[i].extra)});
+  }
+  geometry g;
+  const int rows = legend_rows(entries);
+  g.top += legend_row * (rows - 1);
+  g.h += legend_row * (rows - 1);
+  if (!extras.marks.empty()) {  // the marks' labels go under the tick labels
+    g.h += mark_row;
+    g.bottom += mark_row;
+  }
+  std::string out = svg_open(id, title, g);
+  double y_top = 1;
+  log_axis la;
+  if (extras.log_y) {
+    if (!(y_max > 0)) y_min_positive = y_max = 1;
+    la.lo = static_cast<int>(std::floor(std::log10(y_min_positive)));
+    la.hi = std::max(la.lo + 1, static_cast<int>(std::ceil(std::log10(y_max))));
+    log_grid(out, la, g);
+  } else {
+    y_top = y_grid(out, y_max > 0 ? y_max : 1, g);
+  }
   if (xa.ticks.empty()) {
     const double step = nice_step(xa.max, 8);
     xa.max = std::max(step, std::ceil(xa.max / step) * step);
     for (int i = 0; i * step <= xa.max + step / 1e6; ++i)
       xa.ticks.emplace_back(i * step, tick(i * step));
   }
+  const auto x_of = [&](double v) {
+    return left + std::clamp((v - xa.min) / (xa.max - xa.min), 0.0, 1.0) * plot_w;
+  };
+  const auto y_of = [&](double v) {
+    const double f = !extras.log_y ? v / y_top
+                     : v > 0       ? (std::log10(v) - la.lo) / (la.hi - la.lo)
+                                   : 0.0;
+    return g.top + g.plot_h() - std::clamp(f, 0.0, 1.0) * g.plot_h();
+  };
+  if (!extras.bands.empty()) {
+    out += "<g class=\"bands\">\n";
+    for (const x_band& b : extras.bands) {
+      const double x0 = x_of(b.from), x1 = x_of(b.to);
+      if (!(x1 > x0)) continue;
+      out += fmt::format("<rect class=\"band {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n",
+                         b.cls, num(x0), num(g.top), num(x1 - x0), num(g.plot_h()));
+      if (!b.label.empty()) {
+        out += fmt::format(
+            "<text class=\"band-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+            num((x0 + x1) / 2), num(g.top + 12), html_escape(b.label));
+      }
+    }
+    out += "</g>\n";
+  }
   out += "<g class=\"ticks\">\n";
   for (const auto& [v, label] : xa.ticks) {
-    const double x = left + v / xa.max * plot_w;
+    const double x = x_of(v);
     out += fmt::format(
         "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\" "
         "text-anchor=\"middle\">{}</text>\n",
-        num(x), num(top + plot_h), num(x), num(top + plot_h + 5), num(x), num(top + plot_h + 19),
-        html_escape(label));
+        num(x), num(g.top + g.plot_h()), num(x), num(g.top + g.plot_h() + 5), num(x),
+        num(g.top + g.plot_h() + 19), html_escape(label));
   }
-  out += "</g>\n" + frame();
-  const auto px = [&](const xy& p) {
-    return std::pair<double, double>{left + std::clamp(p.x / xa.max, 0.0, 1.0) * plot_w,
-                                     top + plot_h - std::clamp(p.y / y_top, 0.0, 1.0) * plot_h};
-  };
-  std::vector<std::string> names;
+  out += "</g>\n" + frame(g);
+  for (const y_line& l : extras.lines) {
+    const double y = y_of(l.y);
+    out += fmt::format(
+        "<g class=\"{}\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\" "
+        "text-anchor=\"end\">{}</text></g>\n",
+        l.cls, num(left), num(y), num(left + plot_w), num(y), num(left + plot_w - 4), num(y - 4),
+        html_escape(l.label));
+  }
+  for (const x_mark& m : extras.marks) {
+    const double x = x_of(m.x);
+    out += fmt::format(
+        "<g class=\"mark {}\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text x=\"{}\" "
+        "y=\"{}\" text-anchor=\"{}\">{}</text></g>\n",
+        m.cls, num(x), num(g.top), num(x), num(g.top + g.plot_h()),
+        num(m.label_left ? x - 3 : x + 3), num(g.top + g.plot_h() + 34),
+        m.label_left ? "end" : "start", html_escape(m.label));
+  }
   for (std::size_t i = 0; i < series.size(); ++i) {
     const auto& s = series[i];
-    names.push_back(s.name);
+    const std::string& cls = entries[i].cls;
+    // A point that is not a number (an interval without data) breaks the line.
     std::string d;
+    std::size_t drawn = 0;
+    bool gap = true;
     for (const auto& p : s.points) {
-      if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
-      const auto [x, y] = px(p);
-      d += fmt::format("{}{} {} ", d.empty() ? "M" : "L", num(x), num(y));
+      if (!std::isfinite(p.x) || !std::isfinite(p.y)) {
+        gap = true;
+        continue;
+      }
+      d += fmt::format("{}{} {} ", gap ? "M" : "L", num(x_of(p.x)), num(y_of(p.y)));
+      gap = false;
+      ++drawn;
     }
     if (!d.empty()) d.pop_back();
-    out += fmt::format("<path class=\"series s{}\" data-points=\"{}\" d=\"{}\"/>\n", i % 6,
-                       s.points.size(), d);
-    if (s.points.size() <= 80) {
+    out += fmt::format("<path class=\"series {}\" data-points=\"{}\" d=\"{}\"/>\n", cls, drawn, d);
+    if (drawn <= 80) {
       for (const auto& p : s.points) {
         if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
-        const auto [x, y] = px(p);
-        out += fmt::format("<circle class=\"dot s{}\" cx=\"{}\" cy=\"{}\" r=\"2.5\"/>\n", i % 6,
-                           num(x), num(y));
+        out += fmt::format("<circle class=\"dot {}\" cx=\"{}\" cy=\"{}\" r=\"2.5\"/>\n", cls,
+                           num(x_of(p.x)), num(y_of(p.y)));
       }
     }
   }
-  out += legend(names) + axis_labels(x_label, y_label) + "</svg>\n";
+  out += legend(entries) + axis_labels(x_label, y_label, g) + "</svg>\n";
   return out;
 }
-
 // Vertical bars with category labels.
 std::string column_chart(const std::string& id, const std::string& title,
                          const std::vector<std::pair<std::string, double>>& bars,
@@ -273,7 +455,7 @@ std::string grouped_log_chart(
                        num(left + slot * (static_cast<double>(i) + 0.5)), num(top + plot_h + 19),
                        html_escape(groups[i].first));
   }
-  out += legend(series_names) + axis_labels(x_label, y_label) + "</svg>\n";
+  out += legend(plain_legend(series_names)) + axis_labels(x_label, y_label) + "</svg>\n";
   return out;
 }
 
@@ -340,14 +522,32 @@ double end_s(const time_series& s, std::uint64_t index) {
   return std::chrono::duration<double>(s.start_of(index + 1)).count();
 }
 
-// The x axis of every chart over time: the whole run, so that the charts line up.
+// The x axis of every chart over time: the whole run, so that the charts line up. All series
+// of a run share t0, so a workload's groups share the axis too.
 x_axis time_axis(const report& r) {
   x_axis xa;
   xa.max = std::max(1e-3, std::chrono::duration<double>(r.total_time).count());
   for (const auto& [name, s] : r.series) {
     if (!s.intervals().empty()) xa.max = std::max(xa.max, end_s(s, s.intervals().size() - 1));
   }
+  for (const group_report& g : r.groups) {
+    const x_axis own = time_axis(g.result);
+    xa.max = std::max(xa.max, own.max);
+  }
   return xa;
+}
+
+// What a chart is drawn with: the report (a whole run or one group of a workload), the id of
+// the chart, the page's time axis and what every chart over time shades (capacity steps).
+struct chart_ctx {
+  const report& r;
+  std::string id;
+  x_axis time;
+  chart_extras over_time;
+};
+
+chart_ctx context_of(const report& r, std::string id) {
+  return {r, std::move(id), time_axis(r), {}};
 }
 
 std::string missing_series(const std::string& id, const char* name) {
@@ -360,13 +560,19 @@ std::string missing_series(const std::string& id, const char* name) {
 // and a rate per interval would jump between 0 and hundreds per second.
 constexpr std::size_t rate_points_max = 60;
 
+// Intervals per bin for `n` intervals: one up to rate_points_max intervals.
+std::size_t bin_of(std::size_t n) {
+  return std::max<std::size_t>(1, (n + rate_points_max - 1) / rate_points_max);
+}
+
 // One line per counter of `s` (those of `names` that it has), as events per second over
-// bins of whole intervals (one interval per bin up to rate_points_max intervals).
+// bins of `per_bin` whole intervals (0: bin_of() the series' length).
 std::vector<line_series> counter_rates(
-    const time_series& s, const std::vector<std::pair<std::string, std::string>>& names) {
+    const time_series& s, const std::vector<std::pair<std::string, std::string>>& names,
+    std::size_t per_bin = 0) {
   std::vector<line_series> out;
   const std::size_t n = s.intervals().size();
-  const std::size_t per_bin = std::max<std::size_t>(1, (n + rate_points_max - 1) / rate_points_max);
+  if (per_bin == 0) per_bin = bin_of(n);
   const double bin_s =
       std::chrono::duration<double>(s.options().interval).count() * static_cast<double>(per_bin);
   for (const auto& [counter, label] : names) {
@@ -399,11 +605,33 @@ std::vector<line_series> latency_lines(const time_series& s) {
   return {p50, p99};
 }
 
-std::string active_connections_chart(const report& r, const std::string& id) {
+// Percentile `p` (ms) of the latencies of each bin of `per_bin` whole intervals, plotted at
+// the bin's end: the intervals' histograms are merged, never averaged. A bin without samples
+// is not a number (a gap in the line); empty when no bin has samples.
+std::vector<xy> binned_percentile(const time_series& s, double p, std::size_t per_bin) {
+  std::vector<xy> out;
+  bool any = false;
+  const auto& iv = s.intervals();
+  for (std::size_t first = 0; first < iv.size(); first += per_bin) {
+    const std::size_t last = std::min(iv.size(), first + per_bin);
+    histogram h(s.options().layout);
+    for (std::size_t i = first; i < last; ++i) {
+      if (iv[i].latency) (void)h.merge(*iv[i].latency);
+    }
+    any = any || !h.empty();
+    out.push_back({end_s(s, last - 1),
+                   h.empty() ? std::nan("") : static_cast<double>(h.value_at_percentile(p)) / 1e6});
+  }
+  if (!any) out.clear();
+  return out;
+}
+
+std::string active_connections_chart(const chart_ctx& c) {
+  const report& r = c.r;
   const time_series* s = find_series(r, connections_series);
-  if (s == nullptr) return missing_series(id, connections_series);
+  if (s == nullptr) return missing_series(c.id, connections_series);
   const auto g = s->gauge_id("active");
-  if (!g || s->intervals().empty()) return no_data(id, "no intervals of active connections");
+  if (!g || s->intervals().empty()) return no_data(c.id, "no intervals of active connections");
   std::vector<line_series> all;
   for (const auto& [gauge, label] :
        {std::pair<const char*, const char*>{"active", "active"}, {"down", "down (reconnecting)"}}) {
@@ -415,13 +643,13 @@ std::string active_connections_chart(const report& r, const std::string& id) {
     }
     all.push_back(std::move(l));
   }
-  return line_chart(id, "Active connections over time", all, time_axis(r), "time since start (s)",
-                    r.counts_pairs() ? "connections (dApp + wallet)" : "connections");
+  return line_chart(c.id, "Active connections over time", all, c.time, "time since start (s)",
+                    r.counts_pairs() ? "connections (dApp + wallet)" : "connections", c.over_time);
 }
 
-std::string connect_latency_chart(const report& r, const std::string& id) {
-  const histogram& h = *r.connect_time;
-  if (h.empty()) return no_data(id, "no connection succeeded");
+std::string connect_latency_chart(const chart_ctx& c) {
+  const histogram& h = *c.r.connect_time;
+  if (h.empty()) return no_data(c.id, "no connection succeeded");
   std::vector<std::pair<std::string, double>> bars = {
       {"p50", to_ms(static_cast<double>(h.value_at_percentile(50)))},
       {"p90", to_ms(static_cast<double>(h.value_at_percentile(90)))},
@@ -429,26 +657,34 @@ std::string connect_latency_chart(const report& r, const std::string& id) {
       {"p99", to_ms(static_cast<double>(h.value_at_percentile(99)))},
       {"p99.9", to_ms(static_cast<double>(h.value_at_percentile(99.9)))},
       {"max", to_ms(static_cast<double>(h.max()))}};
-  return column_chart(id, "Connect latency percentiles", bars, "percentile", "connect time (ms)");
+  return column_chart(c.id, "Connect latency percentiles", bars, "percentile", "connect time (ms)");
 }
 
-std::string handshake_rate_chart(const report& r, const std::string& id) {
-  const time_series* s = find_series(r, handshakes_series);
-  if (s == nullptr) return missing_series(id, handshakes_series);
-  if (s->intervals().empty()) return no_data(id, "no handshake was started");
+std::string handshake_rate_chart(const chart_ctx& c) {
+  const time_series* s = find_series(c.r, handshakes_series);
+  if (s == nullptr) return missing_series(c.id, handshakes_series);
+  if (s->intervals().empty()) return no_data(c.id, "no handshake was started");
   return line_chart(
-      id, "Handshakes per second",
+      c.id, "Handshakes per second",
       counter_rates(*s, {{"started", "started"}, {"completed", "completed"}, {"failed", "failed"}}),
-      time_axis(r), "time since start (s)", "handshakes per second");
+      c.time, "time since start (s)", "handshakes per second", c.over_time);
 }
 
-std::string handshake_latency_chart(const report& r, const std::string& id) {
-  const time_series* s = find_series(r, handshakes_series);
-  if (s == nullptr) return missing_series(id, handshakes_series);
+// Latency p50 and p99 per interval of one series (handshakes, messages, recovery): `name`
+// for the "no such series" box, `none` for the box of a series without latencies.
+std::string latency_over_time_chart(const chart_ctx& c, const time_series* s, const char* name,
+                                    const char* none, const char* title,
+                                    const std::string& y_label) {
+  if (s == nullptr) return missing_series(c.id, name);
   const auto lines = latency_lines(*s);
-  if (lines.empty()) return no_data(id, "no handshake completed");
-  return line_chart(id, "Handshake latency over time", lines, time_axis(r), "time since start (s)",
-                    "handshake time (ms)");
+  if (lines.empty()) return no_data(c.id, none);
+  return line_chart(c.id, title, lines, c.time, "time since start (s)", y_label, c.over_time);
+}
+
+std::string handshake_latency_chart(const chart_ctx& c) {
+  return latency_over_time_chart(c, find_series(c.r, handshakes_series), handshakes_series,
+                                 "no handshake completed", "Handshake latency over time",
+                                 "handshake time (ms)");
 }
 
 // The steady-messaging section's series, else the "messages" series; nullptr when neither.
@@ -457,39 +693,32 @@ const time_series* message_series(const report& r) {
   return find_series(r, messages_series);
 }
 
-std::string message_latency_chart(const report& r, const std::string& id) {
-  const time_series* s = message_series(r);
-  if (s == nullptr) return missing_series(id, messages_series);
-  const auto lines = latency_lines(*s);
-  if (lines.empty()) return no_data(id, "no exchange completed");
-  return line_chart(id, "Message latency over time", lines, time_axis(r), "time since start (s)",
-                    "latency (ms)");
+std::string message_latency_chart(const chart_ctx& c) {
+  return latency_over_time_chart(c, message_series(c.r), messages_series, "no exchange completed",
+                                 "Message latency over time", "latency (ms)");
 }
 
 bool has_recovery(const report& r) { return r.recovery || storm_summary::of(r); }
 
-std::string recovery_rate_chart(const report& r, const std::string& id) {
-  const time_series* s = find_series(r, recovery_series);
-  if (s == nullptr) return missing_series(id, recovery_series);
-  if (s->intervals().empty()) return no_data(id, "no recovery had an outcome");
-  return line_chart(id, "Recovery outcomes per second",
+std::string recovery_rate_chart(const chart_ctx& c) {
+  const time_series* s = find_series(c.r, recovery_series);
+  if (s == nullptr) return missing_series(c.id, recovery_series);
+  if (s->intervals().empty()) return no_data(c.id, "no recovery had an outcome");
+  return line_chart(c.id, "Recovery outcomes per second",
                     counter_rates(*s, {{"received", "received from history"},
                                        {"failed", "failed"},
                                        {"back", "connections back"},
                                        {"recoveredStreams", "streams recovered"},
                                        {"recoveryFailed", "streams not recoverable"}}),
-                    time_axis(r), "time since start (s)", "outcomes per second");
+                    c.time, "time since start (s)", "outcomes per second", c.over_time);
 }
 
-std::string recovery_latency_chart(const report& r, const std::string& id) {
-  const time_series* s = find_series(r, recovery_series);
-  if (s == nullptr) return missing_series(id, recovery_series);
-  const auto lines = latency_lines(*s);
-  if (lines.empty()) return no_data(id, "no recovery succeeded");
-  return line_chart(id, "Recovery latency over time", lines, time_axis(r), "time since start (s)",
-                    r.recovery ? "recovery latency (ms)" : "time since the storm (ms)");
+std::string recovery_latency_chart(const chart_ctx& c) {
+  return latency_over_time_chart(
+      c, find_series(c.r, recovery_series), recovery_series, "no recovery succeeded",
+      "Recovery latency over time",
+      c.r.recovery ? "recovery latency (ms)" : "time since the storm (ms)");
 }
-
 // The phases of a session, in the order a session goes through them; each is drawn when the
 // report measured it.
 struct session_phase {
@@ -526,7 +755,9 @@ bool measured(const histogram* h) { return h != nullptr && !h->empty(); }
 
 // p50 and p99 of each phase of a session that the report measured, side by side, on a log
 // scale: think time (about a second) and the message legs (milliseconds) both stay legible.
-std::string session_phases_chart(const report& r, const std::string& id) {
+std::string session_phases_chart(const chart_ctx& c) {
+  const report& r = c.r;
+  const std::string& id = c.id;
   std::vector<std::pair<std::string, std::vector<double>>> groups;
   for (const session_phase& p : session_phases) {
     const histogram* h = p.of(r);
@@ -549,7 +780,9 @@ std::string session_phases_note(const report& r) {
   return out.empty() ? out : out + ".";
 }
 
-std::string latency_distribution_chart(const report& r, const std::string& id) {
+std::string latency_distribution_chart(const chart_ctx& c) {
+  const report& r = c.r;
+  const std::string& id = c.id;
   // x = log10(1 / (1 - p)): 0 at 0 %, 1 at 90 %, 2 at 99 %, … (HdrHistogram's plot).
   std::vector<line_series> all;
   int decades = 2;
@@ -580,7 +813,9 @@ std::string latency_distribution_chart(const report& r, const std::string& id) {
   return line_chart(id, "Latency by percentile", all, xa, "percentile", "latency (ms)");
 }
 
-std::string errors_chart(const report& r, const std::string& id) {
+std::string errors_chart(const chart_ctx& c) {
+  const report& r = c.r;
+  const std::string& id = c.id;
   auto entries = r.errors.entries();
   std::stable_sort(entries.begin(), entries.end(),
                    [](const auto& a, const auto& b) { return a.count > b.count; });
@@ -599,7 +834,7 @@ struct chart_kind {
   const char* id;
   const char* title;
   bool (*applies)(const report&);
-  std::string (*draw)(const report&, const std::string& id);
+  std::string (*draw)(const chart_ctx&);
   std::string (*note)(const report&);
 };
 
@@ -664,6 +899,485 @@ const chart_kind chart_kinds[] = {
      errors_chart, [](const report&) -> std::string { return ""; }},
 };
 
+// ---- workload mixes and capacity searches ------------------------------------------------
+
+// Palette index of group `i`: one colour per group, the same on every chart.
+int group_colour(std::size_t i) { return static_cast<int>(i % 8); }
+
+// Intervals per bin on the charts that compare groups, from the page's time axis, so that the
+// groups' bins line up (all series of a run share one interval).
+std::size_t group_bin(const report& r, const x_axis& time) {
+  for (const group_report& g : r.groups) {
+    for (const auto& [name, s] : g.result.series) {
+      const double interval_s = std::chrono::duration<double>(s.options().interval).count();
+      if (!(interval_s > 0)) continue;
+      return bin_of(static_cast<std::size_t>(std::ceil(time.max / interval_s - 1e-9)));
+    }
+  }
+  return 1;
+}
+
+bool any_group(const report& r, bool (*pred)(const report&)) {
+  return std::any_of(r.groups.begin(), r.groups.end(),
+                     [&](const group_report& g) { return pred(g.result); });
+}
+
+// Open connections per group, and of all groups together (a group whose series ended keeps
+// its last level, as merged series do).
+std::string group_connections_chart(const chart_ctx& c) {
+  std::vector<line_series> lines;
+  std::vector<std::pair<const time_series*, std::size_t>> levels;  // series, gauge id
+  std::size_t longest = 0;
+  for (std::size_t i = 0; i < c.r.groups.size(); ++i) {
+    const time_series* s = find_series(c.r.groups[i].result, connections_series);
+    if (s == nullptr || s->intervals().empty()) continue;
+    const auto k = s->gauge_id("active");
+    if (!k) continue;
+    line_series l{c.r.groups[i].name, {{0, 0}}, group_colour(i), ""};
+    for (const interval_snapshot& snap : s->intervals()) {
+      l.points.push_back({end_s(*s, snap.index), static_cast<double>(snap.gauges[*k])});
+    }
+    lines.push_back(std::move(l));
+    levels.emplace_back(s, *k);
+    longest = std::max(longest, s->intervals().size());
+  }
+  if (lines.empty()) return no_data(c.id, "no group has a series of active connections");
+  if (lines.size() > 1) {
+    line_series total{"all groups", {{0, 0}}, 0, "total"};
+    const time_series* longest_series = nullptr;
+    for (const auto& [s, k] : levels) {
+      if (s->intervals().size() == longest) longest_series = s;
+    }
+    for (std::size_t i = 0; i < longest; ++i) {
+      std::int64_t sum = 0;
+      for (const auto& [s, k] : levels) {
+        sum += s->intervals()[std::min(i, s->intervals().size() - 1)].gauges[k];
+      }
+      total.points.push_back({end_s(*longest_series, i), static_cast<double>(sum)});
+    }
+    lines.push_back(std::move(total));
+  }
+  return line_chart(c.id, "Open connections per group", lines, c.time, "time since start (s)",
+                    "open WebSockets", c.over_time);
+}
+
+// Units started per second per group, from each group's "arrivals" series.
+std::string group_arrivals_chart(const chart_ctx& c) {
+  const std::size_t per_bin = group_bin(c.r, c.time);
+  std::vector<line_series> lines;
+  for (std::size_t i = 0; i < c.r.groups.size(); ++i) {
+    const time_series* s = find_series(c.r.groups[i].result, "arrivals");
+    if (s == nullptr || s->intervals().empty()) continue;
+    for (line_series& l : counter_rates(*s, {{"started", c.r.groups[i].name}}, per_bin)) {
+      l.colour = group_colour(i);
+      lines.push_back(std::move(l));
+    }
+  }
+  if (lines.empty()) return no_data(c.id, "no group has an \"arrivals\" time series");
+  return line_chart(c.id, "Arrivals per second per group", lines, c.time, "time since start (s)",
+                    "units started per second", c.over_time);
+}
+
+// p99 over time of one latency series, one line per group that has it.
+std::string group_latency_chart(const chart_ctx& c, const time_series* (*series_of)(const report&),
+                                const char* none, const char* title, const char* y_label) {
+  const std::size_t per_bin = group_bin(c.r, c.time);
+  std::vector<line_series> lines;
+  for (std::size_t i = 0; i < c.r.groups.size(); ++i) {
+    const time_series* s = series_of(c.r.groups[i].result);
+    if (s == nullptr) continue;
+    auto points = binned_percentile(*s, 99, per_bin);
+    if (points.empty()) continue;
+    lines.push_back({c.r.groups[i].name, std::move(points), group_colour(i), ""});
+  }
+  if (lines.empty()) return no_data(c.id, none);
+  return line_chart(c.id, title, lines, c.time, "time since start (s)", y_label, c.over_time);
+}
+
+const time_series* handshakes_of(const report& r) { return find_series(r, handshakes_series); }
+const time_series* recovery_of(const report& r) { return find_series(r, recovery_series); }
+
+std::string group_handshake_chart(const chart_ctx& c) {
+  return group_latency_chart(c, handshakes_of, "no handshake completed in any group",
+                             "Handshake latency p99 per group", "handshake time p99 (ms)");
+}
+
+std::string group_message_chart(const chart_ctx& c) {
+  return group_latency_chart(c, message_series, "no exchange completed in any group",
+                             "Message latency p99 per group", "message latency p99 (ms)");
+}
+
+std::string group_recovery_chart(const chart_ctx& c) {
+  return group_latency_chart(c, recovery_of, "no recovery succeeded in any group",
+                             "Recovery latency p99 per group", "recovery latency p99 (ms)");
+}
+
+// The lag bound of a capacity step's generator self-check (capacity_result.hpp).
+constexpr double lag_bound_ms = 10;
+
+// The generator's own health: event-loop lag (timer firing − its scheduled time) and how late
+// units started against their schedule.
+std::string generator_chart(const chart_ctx& c) {
+  const std::size_t per_bin = group_bin(c.r, c.time);
+  std::vector<line_series> lines;
+  if (const time_series* s = find_series(c.r, "generator")) {
+    lines.push_back({"loop lag p50", binned_percentile(*s, 50, per_bin), -1, ""});
+    lines.push_back({"loop lag p99", binned_percentile(*s, 99, per_bin), -1, ""});
+  }
+  if (const time_series* s = find_series(c.r, "arrivals")) {
+    lines.push_back({"start lateness p99", binned_percentile(*s, 99, per_bin), 3, ""});
+  }
+  lines.erase(std::remove_if(lines.begin(), lines.end(),
+                             [](const line_series& l) { return l.points.empty(); }),
+              lines.end());
+  if (lines.empty()) return no_data(c.id, "this report has no \"generator\" time series");
+  chart_extras ex = c.over_time;
+  if (c.r.capacity) {
+    ex.lines.push_back({lag_bound_ms, "generator-bound above a lag p99 of 10 ms", "threshold"});
+  }
+  return line_chart(c.id, "Generator event-loop lag over time", lines, c.time,
+                    "time since start (s)", "milliseconds", ex);
+}
+
+// The objectives a capacity search judged its steps by, parsed from the steps' verdicts in
+// the order they first appear; an expression that does not parse is only in the table.
+std::vector<slo_objective> capacity_objectives(const capacity_result& cap) {
+  std::vector<slo_objective> out;
+  for (const capacity_step& s : cap.steps) {
+    for (const capacity_verdict& v : s.slo) {
+      const bool known = std::any_of(out.begin(), out.end(), [&](const slo_objective& o) {
+        return o.expression == v.expression;
+      });
+      if (known) continue;
+      if (auto o = parse_slo(v.expression)) out.push_back(*o);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> capacity_expressions(const capacity_result& cap) {
+  std::vector<std::string> out;
+  for (const capacity_step& s : cap.steps) {
+    for (const capacity_verdict& v : s.slo) {
+      if (std::find(out.begin(), out.end(), v.expression) == out.end()) out.push_back(v.expression);
+    }
+  }
+  return out;
+}
+
+const capacity_verdict* verdict_of(const capacity_step& s, const std::string& expression) {
+  for (const capacity_verdict& v : s.slo) {
+    if (v.expression == expression) return &v;
+  }
+  return nullptr;
+}
+
+bool has_percent_objective(const report& r) {
+  if (!r.capacity) return false;
+  const auto all = capacity_objectives(*r.capacity);
+  return std::any_of(all.begin(), all.end(),
+                     [](const slo_objective& o) { return o.kind == slo_field_kind::percent; });
+}
+
+// "groups.new-sessions.handshake.latency" → "new-sessions handshake"; "messages.latency" →
+// "messages": the short name of a field on the charts.
+std::string short_field(std::string field) {
+  constexpr std::string_view groups = "groups.";
+  if (field.compare(0, groups.size(), groups) == 0) {
+    field.erase(0, groups.size());
+    const auto dot = field.find('.');
+    if (dot != std::string::npos) field[dot] = ' ';
+  }
+  for (const std::string_view drop : {".latency", "histograms."}) {
+    const auto at = field.find(drop);
+    if (at != std::string::npos) field.erase(at, drop.size());
+  }
+  return field;
+}
+
+// The latencies of a step's judged window [measured_from, end) of one latency field of a
+// workload ("messages.latency": every group's, "groups.<name>.handshake.latency": one
+// group's), merged from the groups' time series as the search judged them; std::nullopt when
+// no series holds that field.
+std::optional<histogram> window_latency(const report& r, std::string base,
+                                        const capacity_step& step) {
+  std::vector<const report*> from;
+  constexpr std::string_view groups = "groups.";
+  if (base.compare(0, groups.size(), groups) == 0) {
+    const auto dot = base.find('.', groups.size());
+    if (dot == std::string::npos) return std::nullopt;
+    const group_report* g = r.group(base.substr(groups.size(), dot - groups.size()));
+    if (g == nullptr) return std::nullopt;
+    from.push_back(&g->result);
+    base.erase(0, dot + 1);
+  } else if (r.groups.empty()) {
+    from.push_back(&r);
+  } else {
+    for (const group_report& g : r.groups) from.push_back(&g.result);
+  }
+  std::optional<histogram> out;
+  for (const report* g : from) {
+    const time_series* s = nullptr;
+    if (base == "handshake.latency") {
+      s = find_series(*g, handshakes_series);
+    } else if (base == "messages.latency") {
+      s = message_series(*g);
+    } else if (base == "recovery.latency") {
+      s = find_series(*g, recovery_series);
+    } else if (base == "connectTime") {
+      s = find_series(*g, connections_series);
+      if (s != nullptr && !s->counter_id("connects")) s = nullptr;  // pools record it there
+    }
+    if (s == nullptr) continue;
+    const std::uint64_t first = s->index_at(step.measured_from);
+    const std::uint64_t last = s->index_at(step.end);
+    if (!out) out = histogram(s->options().layout);
+    for (const interval_snapshot& snap : s->intervals()) {
+      if (snap.index >= first && snap.index < last && snap.latency) (void)out->merge(*snap.latency);
+    }
+  }
+  return out;
+}
+
+// The x axis of the capacity charts: the scaled value, half a step of room at either end,
+// a tick at every step (or nice ticks when there are many).
+x_axis step_axis(const capacity_result& cap) {
+  x_axis xa;
+  double lo = cap.steps.front().value, hi = lo;
+  for (const capacity_step& s : cap.steps) {
+    lo = std::min(lo, s.value);
+    hi = std::max(hi, s.value);
+  }
+  const double pad = cap.steps.size() > 1 && hi > lo
+                         ? (hi - lo) / static_cast<double>(cap.steps.size() - 1) / 2
+                         : std::max(std::fabs(hi) / 2, 1.0);
+  xa.min = std::max(0.0, lo - pad);
+  xa.max = hi + pad;
+  if (cap.steps.size() <= 16) {
+    for (const capacity_step& s : cap.steps) xa.ticks.emplace_back(s.value, tick(s.value));
+  } else {
+    const double step = nice_step(xa.max - xa.min, 8);
+    for (double v = std::ceil(xa.min / step) * step; v <= xa.max; v += step) {
+      xa.ticks.emplace_back(v, tick(v));
+    }
+  }
+  return xa;
+}
+
+std::string value_text(const capacity_result& cap, double v) { return tick(v) + " " + cap.unit; }
+
+// The last passing step, the first failing one and the generator-bound ones, each marked by a
+// vertical line in its own colour, labelled under the axis (the last pass to the left of its
+// line, the others to the right, so that neighbours do not collide).
+std::vector<x_mark> step_marks(const capacity_result& cap, const x_axis& xa) {
+  std::vector<x_mark> out;
+  const auto near_right = [&](double x) { return (x - xa.min) / (xa.max - xa.min) > 0.85; };
+  if (cap.last_passing) out.push_back({*cap.last_passing, "last pass", "pass", true});
+  for (const capacity_step& s : cap.steps) {
+    const bool first_fail = cap.first_failing && s.value == *cap.first_failing;
+    if (first_fail) {
+      out.push_back({s.value, s.generator.bound ? "first fail, generator-bound" : "first fail",
+                     s.generator.bound ? "fail bound" : "fail", near_right(s.value)});
+    } else if (s.generator.bound) {
+      out.push_back({s.value, "generator-bound", "bound", near_right(s.value)});
+    }
+  }
+  return out;
+}
+
+// The knee: the objectives' latencies per step against their thresholds (p50 and p99 of each
+// latency field; the percentile an objective names comes from its verdicts, the others from
+// the series over the step's window), or the achieved rate when no objective is a latency.
+std::string capacity_knee_chart(const chart_ctx& c) {
+  const capacity_result& cap = *c.r.capacity;
+  if (cap.steps.empty()) return no_data(c.id, "the search ran no step");
+  const x_axis xa = step_axis(cap);
+  chart_extras ex;
+  ex.marks = step_marks(cap, xa);
+  std::vector<line_series> lines;
+  const auto objectives = capacity_objectives(cap);
+  std::vector<std::string> bases;
+  for (const slo_objective& o : objectives) {
+    if (o.kind != slo_field_kind::duration) continue;
+    const std::string base = o.field.substr(0, o.field.rfind('.'));
+    if (std::find(bases.begin(), bases.end(), base) == bases.end()) bases.push_back(base);
+    ex.lines.push_back({to_ms(o.threshold), o.expression, "threshold"});
+  }
+  const std::string x_label = cap.parameter + " (" + cap.unit + ")";
+  if (bases.empty()) {
+    line_series achieved{"achieved", {}, 0, ""}, requested{"requested", {}, 4, "dashed"};
+    for (const capacity_step& s : cap.steps) {
+      achieved.points.push_back({s.value, s.achieved_rate});
+      requested.points.push_back({s.value, s.value});
+    }
+    return line_chart(c.id, "Achieved load per step", {achieved, requested}, xa, x_label,
+                      "achieved (" + cap.unit + ")", ex);
+  }
+  for (const std::string& base : bases) {
+    std::vector<std::string> named;  // fields of this base that objectives name
+    for (const slo_objective& o : objectives) {
+      if (o.kind == slo_field_kind::duration &&
+          o.field.compare(0, base.size() + 1, base + ".") == 0 &&
+          std::find(named.begin(), named.end(), o.field) == named.end()) {
+        named.push_back(o.field);
+      }
+    }
+    const auto window_line = [&](double p, const char* stat) {
+      line_series l{short_field(base) + " " + stat, {}, -1, ""};
+      for (const capacity_step& s : cap.steps) {
+        if (const auto h = window_latency(c.r, base, s); h && !h->empty()) {
+          l.points.push_back({s.value, to_ms(static_cast<double>(h->value_at_percentile(p)))});
+        }
+      }
+      if (!l.points.empty()) lines.push_back(std::move(l));
+    };
+    if (std::find(named.begin(), named.end(), base + ".p50") == named.end()) window_line(50, "p50");
+    for (const std::string& field : named) {
+      line_series l{
+          short_field(field.substr(0, field.rfind('.'))) + " " + field.substr(field.rfind('.') + 1),
+          {},
+          -1,
+          ""};
+      for (const capacity_step& s : cap.steps) {
+        for (const slo_objective& o : objectives) {
+          if (o.field != field) continue;
+          const capacity_verdict* v = verdict_of(s, o.expression);
+          if (v != nullptr && v->value) {
+            l.points.push_back({s.value, to_ms(*v->value)});
+            break;
+          }
+        }
+      }
+      if (!l.points.empty()) lines.push_back(std::move(l));
+    }
+    if (std::find(named.begin(), named.end(), base + ".p99") == named.end()) window_line(99, "p99");
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) lines[i].colour = static_cast<int>(i % 6);
+  // Log scale: the first steps' few milliseconds and the threshold both stay legible.
+  ex.log_y = true;
+  return line_chart(c.id, "Latency per step", lines, xa, x_label, "latency (ms, log scale)", ex);
+}
+
+// The failure rates (100 − success or delivery rate) of the objectives on rates, per step.
+std::string capacity_errors_chart(const chart_ctx& c) {
+  const capacity_result& cap = *c.r.capacity;
+  if (cap.steps.empty()) return no_data(c.id, "the search ran no step");
+  const x_axis xa = step_axis(cap);
+  chart_extras ex;
+  ex.marks = step_marks(cap, xa);
+  std::vector<line_series> lines;
+  std::vector<std::string> drawn;
+  for (const slo_objective& o : capacity_objectives(cap)) {
+    if (o.kind != slo_field_kind::percent) continue;
+    ex.lines.push_back({100 - o.threshold, o.expression, "threshold"});
+    if (std::find(drawn.begin(), drawn.end(), o.field) != drawn.end()) continue;
+    drawn.push_back(o.field);
+    const auto dot = o.field.rfind('.');
+    line_series l{"100 − " + short_field(o.field.substr(0, dot)) + " " + o.field.substr(dot + 1),
+                  {},
+                  static_cast<int>((lines.size() + 1) % 6),
+                  ""};
+    for (const capacity_step& s : cap.steps) {
+      const capacity_verdict* v = verdict_of(s, o.expression);
+      if (v != nullptr && v->value) l.points.push_back({s.value, 100 - *v->value});
+    }
+    lines.push_back(std::move(l));
+  }
+  return line_chart(c.id, "Failures per step", lines, xa, cap.parameter + " (" + cap.unit + ")",
+                    "failed (%)", ex);
+}
+
+// The steps' windows on every chart over time: the warm-up lighter, the judged window darker,
+// labelled with the step's value.
+chart_extras step_bands(const report& r) {
+  chart_extras ex;
+  if (!r.capacity) return ex;
+  const auto s_of = [](std::chrono::milliseconds t) {
+    return static_cast<double>(t.count()) / 1e3;
+  };
+  for (std::size_t k = 0; k < r.capacity->steps.size(); ++k) {
+    const capacity_step& st = r.capacity->steps[k];
+    ex.bands.push_back({s_of(st.start), s_of(st.measured_from), "warmup", ""});
+    ex.bands.push_back(
+        {s_of(st.measured_from), s_of(st.end), fmt::format("measured m{}", k % 2), tick(st.value)});
+  }
+  return ex;
+}
+
+// The charts of a workload page above the groups' own sections, in page order.
+const chart_kind capacity_kinds[] = {
+    {"chart-capacity-knee", "Capacity: latency per step",
+     [](const report& r) { return r.capacity.has_value(); }, capacity_knee_chart,
+     [](const report& r) -> std::string {
+       const auto all = capacity_objectives(*r.capacity);
+       const bool latency = std::any_of(all.begin(), all.end(), [](const slo_objective& o) {
+         return o.kind == slo_field_kind::duration;
+       });
+       return latency
+                  ? "Each step's judged window (after its warm-up). The percentile an objective "
+                    "names is its verdict's value; the others are from the time series over the "
+                    "same window. Dashed lines: the objectives' thresholds."
+                  : "No objective is on a latency: the load each step achieved against the load "
+                    "it asked for.";
+     }},
+    {"chart-capacity-errors", "Capacity: failures per step", has_percent_objective,
+     capacity_errors_chart,
+     [](const report&) -> std::string {
+       return "100 % minus each rate an objective is on, per step; dashed: its threshold.";
+     }},
+};
+
+const chart_kind workload_kinds[] = {
+    {"chart-group-connections", "Open connections per group", [](const report&) { return true; },
+     group_connections_chart,
+     [](const report&) -> std::string {
+       return "WebSockets open at the end of each interval (both sides of session pairs); "
+              "dashed: all groups together.";
+     }},
+    {"chart-group-arrivals", "Arrivals per second per group", [](const report&) { return true; },
+     group_arrivals_chart,
+     [](const report&) -> std::string {
+       return "Units (connections or session pairs) each group started, per second, by their "
+              "intended start.";
+     }},
+    {"chart-group-handshake-latency", "Handshake latency p99 per group",
+     [](const report& r) {
+       return any_group(r, [](const report& g) { return g.handshake.has_value(); });
+     },
+     group_handshake_chart,
+     [](const report&) -> std::string {
+       return "p99 over bins of whole intervals (histograms merged, at most 60 points), by the "
+              "pair's intended start.";
+     }},
+    {"chart-group-message-latency", "Message latency p99 per group",
+     [](const report& r) {
+       return any_group(r, [](const report& g) { return g.messages.has_value(); });
+     },
+     group_message_chart,
+     [](const report&) -> std::string {
+       return "p99 over bins of whole intervals (histograms merged, at most 60 points), by the "
+              "exchange's intended send time.";
+     }},
+    {"chart-group-recovery-latency", "Recovery latency p99 per group",
+     [](const report& r) { return any_group(r, has_recovery); }, group_recovery_chart,
+     [](const report&) -> std::string {
+       return "p99 over bins of whole intervals (histograms merged, at most 60 points).";
+     }},
+    {"chart-generator", "Generator event-loop lag", [](const report&) { return true; },
+     generator_chart,
+     [](const report&) -> std::string {
+       return "How late the generator's timers fired (event-loop lag) and how late units started "
+              "against their schedule, over bins of whole intervals. A loaded generator measures "
+              "itself, not the relay.";
+     }},
+    {"chart-errors", "Errors by cause", [](const report& r) { return !r.errors.empty(); },
+     errors_chart, [](const report&) -> std::string { return "All groups together."; }},
+};
+
+// The id of a group's own chart: group names are [a-z0-9-]+, so it is a valid id.
+std::string group_chart_id(const group_report& g, const char* id) {
+  return "group-" + g.name + "-" + id;
+}
 // ---- tables ----------------------------------------------------------------------------
 
 std::string row(const std::string& k, const std::string& v) {
@@ -731,8 +1445,8 @@ std::string slo_table(const report& r) {
   return t + "</table>\n";
 }
 
-std::string config_table(const report& r) {
-  std::string t = "<table class=\"config\" id=\"run-config\">\n";
+std::string config_table(const report& r, const std::string& id = "run-config") {
+  std::string t = "<table class=\"config\" id=\"" + id + "\">\n";
   t += row("scenario", r.scenario);
   t += row("target", r.target);
   t += row("start", detail::format_iso(r.start_time));
@@ -762,9 +1476,10 @@ std::string config_table(const report& r) {
   if (!left_out.empty()) {
     std::string keys;
     for (const std::string& k : left_out) keys += (keys.empty() ? "" : ", ") + k;
-    t += "<p class=\"note\" id=\"config-unused\">Not used by this run, so not shown (the JSON "
-         "keeps them): " +
-         html_escape(keys) + ".</p>\n";
+    t += "<p class=\"note\" id=\"" +
+         (id == "run-config" ? std::string("config-unused") : id + "-unused") +
+         "\">Not used by this run, so not shown (the JSON keeps them): " + html_escape(keys) +
+         ".</p>\n";
   }
   return t;
 }
@@ -789,6 +1504,249 @@ std::string histogram_table(const report& r) {
   return t + "</table>\n";
 }
 
+// ---- workload and capacity tables --------------------------------------------------------
+
+std::string ms_text(std::int64_t ns) { return short_ms(to_ms(static_cast<double>(ns))); }
+
+// "3.2 / 11.0 ms": p50 and p99 of a histogram; "—" without samples.
+std::string p50_p99(const histogram* h, const char* unit = " ms") {
+  if (h == nullptr || h->empty()) return "—";
+  return ms_text(h->value_at_percentile(50)) + " / " + ms_text(h->value_at_percentile(99)) + unit;
+}
+
+// The latency a scenario is about: what its users wait for.
+std::pair<const char*, const histogram*> key_latency(const report& g) {
+  if (g.recovery) return {"recovery", &g.recovery->latency};
+  if (g.histograms.count(storm_recovery_histogram) != 0) {
+    return {"back after the storm", &g.histograms.find(storm_recovery_histogram)->second};
+  }
+  if (g.messages) return {"messages", &g.messages->latency};
+  if (g.handshake) return {"handshake", &g.handshake->latency};
+  if (g.connect_time) return {"connect", &*g.connect_time};
+  return {"", nullptr};
+}
+
+std::optional<double> config_number(const report& r, std::string_view key) {
+  const config_value* v = r.config.find(key);
+  if (v == nullptr) return std::nullopt;
+  if (const auto* i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(v)) return *d;
+  return std::nullopt;
+}
+
+std::string config_text(const report& r, std::string_view key) {
+  const config_value* v = r.config.find(key);
+  if (v == nullptr) return "—";
+  if (const auto* s = std::get_if<std::string>(v)) return *s;
+  if (const auto n = config_number(r, key)) return tick(*n);
+  return "—";
+}
+
+// When a group ran: "0 – 6 s" (from its start offset and duration).
+std::string window_text(const report& g) {
+  const auto from = config_number(g, "startAfterSec");
+  const auto length = config_number(g, "durationSec");
+  if (!from && !length) return "—";
+  const double start = from.value_or(0);
+  if (!length) return "from " + tick(start) + " s";
+  return tick(start) + " – " + tick(start + *length) + " s";
+}
+
+// Units a group started and started late, and their lateness p99, from its "arrivals" series.
+struct arrivals_summary {
+  std::uint64_t started = 0, late = 0;
+  std::optional<histogram> lateness;
+};
+
+std::optional<arrivals_summary> arrivals_of(const report& g) {
+  const time_series* s = find_series(g, "arrivals");
+  if (s == nullptr) return std::nullopt;
+  arrivals_summary a;
+  a.lateness = histogram(s->options().layout);
+  const auto started = s->counter_id("started"), late = s->counter_id("late");
+  for (const interval_snapshot& i : s->intervals()) {
+    if (started) a.started += i.counters[*started];
+    if (late) a.late += i.counters[*late];
+    if (i.latency) (void)a.lateness->merge(*i.latency);
+  }
+  return a;
+}
+
+std::string swatch(std::size_t i) {
+  return fmt::format("<span class=\"key s{}\"></span>", group_colour(i));
+}
+
+std::string groups_table(const report& r) {
+  const bool handshakes = any_group(r, [](const report& g) { return g.handshake.has_value(); });
+  std::string t =
+      "<div class=\"wide\"><table class=\"groups\" id=\"groups\">\n<tr><th>group</th>"
+      "<th>scenario</th><th>arrivals</th><th>window</th><th>attempted / successful</th>"
+      "<th>key latency<br>p50 / p99 ms</th>";
+  if (handshakes) t += "<th>handshake<br>p50 / p99 ms</th>";
+  t += "<th>arrivals late</th><th>lateness p99</th></tr>\n";
+  for (std::size_t i = 0; i < r.groups.size(); ++i) {
+    const group_report& g = r.groups[i];
+    const report& gr = g.result;
+    const auto [what, h] = key_latency(gr);
+    const auto a = arrivals_of(gr);
+    t += fmt::format(
+        "<tr id=\"groups-{}\"><td class=\"name\">{}<a href=\"#group-{}\">{}</a></td>"
+        "<td class=\"scenario\">{}</td><td>{}</td><td>{}</td><td>{} / {} {}</td><td>{}</td>",
+        html_escape(g.name), swatch(i), html_escape(g.name), html_escape(g.name),
+        html_escape(gr.scenario), html_escape(config_text(gr, "arrivals")),
+        html_escape(window_text(gr)), gr.connections.attempted, gr.connections.successful,
+        gr.counts_pairs() ? "pairs" : "connections",
+        h == nullptr
+            ? "—"
+            : html_escape(what) + " <span class=\"nw\">" + html_escape(p50_p99(h, "")) + "</span>");
+    if (handshakes) {
+      t += "<td>" + html_escape(p50_p99(gr.handshake ? &gr.handshake->latency : nullptr, "")) +
+           "</td>";
+    }
+    if (a) {
+      t +=
+          fmt::format("<td>{} of {}</td><td>{}</td>", a->late, a->started,
+                      a->lateness->empty() ? std::string("—")
+                                           : ms_text(a->lateness->value_at_percentile(99)) + " ms");
+    } else {
+      t += "<td>—</td><td>—</td>";
+    }
+    t += "</tr>\n";
+  }
+  return t + "</table></div>\n";
+}
+
+// The totals over the groups (workload_totals()): counts of units, which are connections or
+// session pairs depending on the group.
+std::string workload_summary_table(const report& r) {
+  std::string t = "<table class=\"figures\" id=\"totals\">\n";
+  std::string names;
+  for (const group_report& g : r.groups) names += (names.empty() ? "" : ", ") + g.name;
+  t += row("Groups", fmt::format("{}: {}", r.groups.size(), names));
+  const auto& c = r.connections;
+  t += row("Units", fmt::format("{} attempted, {} successful ({}), {} failed (connections and "
+                                "session pairs)",
+                                c.attempted, c.successful, pct(c.success_rate()), c.failed));
+  if (r.connections_opened) t += row("Connections opened", std::to_string(*r.connections_opened));
+  t += row("Total time",
+           fmt::format("{:.3f} s", std::chrono::duration<double>(r.total_time).count()));
+  if (r.connect_time && !r.connect_time->empty()) {
+    t += row("Connect time", p50_p99(&*r.connect_time) + " (p50 / p99)");
+  }
+  if (r.handshake) {
+    t +=
+        row("Handshakes", fmt::format("{}/{} ({}), latency {} (p50 / p99)", r.handshake->successful,
+                                      r.handshake->attempted, pct(r.handshake->success_rate()),
+                                      p50_p99(&r.handshake->latency)));
+  }
+  if (r.messages) {
+    t += row("Messages",
+             fmt::format("{}/{} delivered ({}), {} failed, latency {} (p50 / p99)",
+                         r.messages->received, r.messages->sent, pct(r.messages->delivery_rate()),
+                         r.messages->failed, p50_p99(&r.messages->latency)));
+  }
+  if (r.recovery) {
+    t += row("Recovery", fmt::format("{}/{} ({}), latency {} (p50 / p99)", r.recovery->received,
+                                     r.recovery->attempted, pct(r.recovery->delivery_rate()),
+                                     p50_p99(&r.recovery->latency)));
+  }
+  if (const auto a = arrivals_of(r)) {
+    t += row(
+        "Arrivals",
+        fmt::format("{} started, {} late (> 1 ms), lateness p99 {}", a->started, a->late,
+                    a->lateness->empty() ? std::string("—")
+                                         : ms_text(a->lateness->value_at_percentile(99)) + " ms"));
+  }
+  if (const auto it = r.histograms.find("generator.loopLag"); it != r.histograms.end()) {
+    if (const auto s = latency_summary::from(it->second)) {
+      t += row("Generator event-loop lag",
+               fmt::format("p50 {} ms, p99 {} ms, max {} ms ({} samples)", ms_text(s->p50),
+                           ms_text(s->p99), ms_text(s->max), s->count));
+    }
+  }
+  t += row("Errors", std::to_string(r.errors.total()));
+  t += row("Parts merged", std::to_string(r.parts));
+  return t + "</table>\n";
+}
+
+const char* banner_class(const capacity_result& cap) {
+  if (cap.generator_bound) return "bound";
+  return cap.last_passing ? "found" : "failed";
+}
+
+std::string capacity_banner(const capacity_result& cap) {
+  std::string head;
+  if (cap.generator_bound) {
+    head = "The generator was the limit";
+  } else if (!cap.last_passing) {
+    head = "No capacity found: the first step failed";
+  } else if (!cap.first_failing) {
+    head = "Capacity ≥ " + value_text(cap, *cap.last_passing) + " (no step failed)";
+  } else {
+    head = "Capacity: " + value_text(cap, *cap.last_passing);
+  }
+  return fmt::format(
+      "<div class=\"banner {}\" id=\"capacity-verdict\"><strong>{}</strong> · <code>{}</code><br>"
+      "{}</div>\n",
+      banner_class(cap), html_escape(head), html_escape(cap.parameter), html_escape(cap.verdict));
+}
+
+// A figure in milliseconds as short_ms() writes it, but 0 as "0".
+std::string tick_ms(double v) { return v == 0 ? "0" : short_ms(v); }
+
+std::string steps_table(const capacity_result& cap) {
+  const auto expressions = capacity_expressions(cap);
+  std::string t = "<div class=\"wide\"><table class=\"steps\" id=\"capacity-steps\">\n<tr><th>" +
+                  html_escape(cap.unit) +
+                  "</th><th>judged (s)</th><th>achieved</th><th>units</th><th>verdict</th>";
+  for (const std::string& e : expressions) {
+    // Breakable after each dot of the field: objectives are long and there may be several.
+    std::string code = html_escape(e);
+    for (auto at = code.find('.'); at != std::string::npos; at = code.find('.', at + 6)) {
+      code.insert(at + 1, "<wbr>");
+    }
+    t += "<th><code>" + code + "</code></th>";
+  }
+  t += "<th>CPU</th><th>lag p99</th><th>lateness p99 (limit)</th><th>RSS</th></tr>\n";
+  const auto s_of = [](std::chrono::milliseconds ms) {
+    return tick(static_cast<double>(ms.count()) / 1e3);
+  };
+  for (const capacity_step& s : cap.steps) {
+    // Not "pass"/"fail": those colour a row's last cell (the SLO table's verdict).
+    const char* cls = s.generator.bound ? "bound" : s.pass ? "passed" : "failed";
+    const std::string verdict = s.generator.bound
+                                    ? (s.pass ? "generator-bound" : "FAIL, generator-bound")
+                                : s.pass ? "pass"
+                                         : "FAIL";
+    t += fmt::format(
+        "<tr class=\"step {}\" data-value=\"{}\"><td>{}</td><td title=\"step {} – {} s, warm-up "
+        "until {} s\">{} – {}</td><td>{:.1f}</td><td>{}</td><td class=\"verdict\"{}>{}</td>",
+        cls, tick(s.value), tick(s.value), s_of(s.start), s_of(s.end), s_of(s.measured_from),
+        s_of(s.measured_from), s_of(s.end), s.achieved_rate, s.units,
+        s.generator.reason.empty() ? "" : " title=\"" + html_escape(s.generator.reason) + "\"",
+        html_escape(verdict));
+    for (const std::string& e : expressions) {
+      const capacity_verdict* v = verdict_of(s, e);
+      if (v == nullptr) {
+        t += "<td>—</td>";
+      } else {
+        t +=
+            fmt::format("<td class=\"{}\">{}</td>", v->pass ? "ok" : "bad", html_escape(v->actual));
+      }
+    }
+    const generator_check& gc = s.generator;
+    t += fmt::format(
+        "<td>{:.0f} %</td><td>{} ms</td><td>{} ms ({} ms)</td><td>{:.0f} MB</td></tr>\n",
+        gc.cpu_percent, tick_ms(gc.lag_p99_ms), tick_ms(gc.lateness_p99_ms),
+        tick_ms(gc.lateness_limit_ms), gc.rss_mb);
+    if (gc.bound && !gc.reason.empty()) {
+      t += fmt::format(
+          "<tr class=\"reason\"><td></td><td colspan=\"{}\">generator-bound: {}</td></tr>\n",
+          8 + expressions.size(), html_escape(gc.reason));
+    }
+  }
+  return t + "</table></div>\n";
+}
 constexpr const char* style = R"(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:940px;color:#1d2330;background:#fff}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dde1e8;padding-bottom:4px}
@@ -808,12 +1766,175 @@ div.no-data{border:1px dashed #b8bec9;color:#5a6272;padding:28px;text-align:cent
 figcaption{color:#5a6272;font-size:12px}
 )";
 
+// Added for workload and capacity pages only, so that a single scenario's page is unchanged.
+constexpr const char* workload_style = R"(
+.s6{stroke:#db2777;fill:#db2777}.s7{stroke:#65a30d;fill:#65a30d}
+.total{stroke:#4b5563;fill:#4b5563}.series.total,.series.dashed{stroke-dasharray:6 4}
+.band.warmup{fill:#f3f4f6}.band.m0{fill:#e6edfb}.band.m1{fill:#eef2fd}svg.chart .band-label{fill:#5a6272;font-size:10px}
+.threshold line{stroke:#b3261e;stroke-width:1.5;stroke-dasharray:8 4}svg.chart .threshold text{fill:#b3261e}
+.mark line{stroke-width:1.5;stroke-dasharray:3 3}.mark.pass line{stroke:#1b7f3b}.mark.fail line{stroke:#b3261e}
+.mark.bound line{stroke:#d97706}svg.chart .mark text{font-weight:600}svg.chart .mark.pass text{fill:#1b7f3b}
+svg.chart .mark.fail text{fill:#b3261e}svg.chart .mark.bound text{fill:#b45309}
+[id$="chart-errors"] .bar{fill:#dc2626}
+.banner{padding:10px 14px;border-radius:6px;margin:14px 0 4px;border:1px solid}
+.banner.found{background:#e8f5ec;border-color:#1b7f3b;color:#14532d}
+.banner.failed{background:#fdecea;border-color:#b3261e;color:#7f1d1d}
+.banner.bound{background:#fff4e0;border-color:#d97706;color:#7c4a03}
+.wide{overflow-x:auto}table.groups,table.steps{font-size:13px}table.steps th code{font-size:12px;white-space:normal}.nw{white-space:nowrap}
+table.groups th,table.steps th{border-bottom:1px solid #dde1e8}td.name,td.scenario,table.steps td,table.steps th{white-space:nowrap}table.groups td,table.steps td{border-bottom:1px solid #f0f1f4}
+tr.step td.verdict{font-weight:700}tr.passed td.verdict{color:#1b7f3b}tr.failed td.verdict{color:#b3261e}
+tr.bound td.verdict{color:#b45309}td.ok{color:#1b7f3b}td.bad{color:#b3261e;font-weight:600}
+table.steps tr.reason td{color:#7c4a03;font-size:12px;white-space:normal}
+span.key{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:-1px}
+span.key.s0{background:#2563eb}span.key.s1{background:#dc2626}span.key.s2{background:#059669}span.key.s3{background:#d97706}
+span.key.s4{background:#7c3aed}span.key.s5{background:#0891b2}span.key.s6{background:#db2777}span.key.s7{background:#65a30d}
+details.group{border:1px solid #dde1e8;border-radius:6px;padding:6px 12px;margin:10px 0}
+details.group>summary{cursor:pointer;font-weight:600}details.group[open]>summary{margin-bottom:6px}
+)";
+
+std::string page_head(const report& r) {
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  // Nothing may load from anywhere: the page is self-contained.
+  h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+       "style-src 'unsafe-inline'; img-src data:\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += "<title>relayload report: " + html_escape(r.scenario) + "</title>\n<style>" + style +
+       (r.groups.empty() && !r.capacity ? "" : workload_style) + "</style>\n</head>\n<body>\n";
+  h += "<header>\n<h1>relayload report: " + html_escape(r.scenario) + "</h1>\n";
+  h += "<p class=\"meta\">" + html_escape(r.target) + " · " +
+       html_escape(detail::format_iso(r.start_time)) + " → " +
+       html_escape(detail::format_iso(r.end_time)) + "</p>\n";
+  if (r.partial) {
+    h += "<p class=\"partial\" id=\"partial\">Partial: the run did not complete; these are the "
+         "data measured until it stopped.</p>\n";
+  }
+  if (r.capacity) h += capacity_banner(*r.capacity);
+  h += "</header>\n";
+  return h;
+}
+
+std::string page_tail(const report& r) {
+  std::string h;
+  h += "<section id=\"histograms\">\n<h2>Histograms</h2>\n" + histogram_table(r) + "</section>\n";
+  h += "<section id=\"configuration\">\n<h2>Run configuration</h2>\n" + config_table(r) +
+       "</section>\n";
+  h += "</body>\n</html>\n";
+  return h;
+}
+
+// A single scenario's page.
+std::string scenario_body(const report& r) {
+  std::string h;
+  h += "<section id=\"summary\">\n<h2>Summary</h2>\n" + summary_table(r) + "</section>\n";
+  h += "<section id=\"slo\">\n<h2>SLO verdicts</h2>\n" + slo_table(r) + "</section>\n";
+  h += "<section id=\"charts\">\n<h2>Charts</h2>\n";
+  for (const chart_kind& k : chart_kinds) {
+    if (k.applies(r)) h += figure(k.title, k.draw(context_of(r, k.id)), k.note(r));
+  }
+  if (r.errors.empty()) {
+    h += "<p class=\"note\" id=\"errors-none\">No errors were counted.</p>\n";
+  }
+  h += "</section>\n";
+  return h;
+}
+
+// One group's own section, collapsed: its figures, its scenario's usual charts on the page's
+// time axis, and its configuration.
+std::string group_section(const report& r, std::size_t i, const x_axis& time,
+                          const chart_extras& bands) {
+  const group_report& g = r.groups[i];
+  std::string h = fmt::format(
+      "<details class=\"group\" id=\"group-{}\">\n<summary>{}{} · {} · arrivals {}</summary>\n",
+      html_escape(g.name), swatch(i), html_escape(g.name), html_escape(g.result.scenario),
+      html_escape(config_text(g.result, "arrivals")));
+  h += summary_table(g.result);
+  for (const chart_kind& k : chart_kinds) {
+    if (!k.applies(g.result)) continue;
+    h +=
+        figure(k.title, k.draw({g.result, group_chart_id(g, k.id), time, bands}), k.note(g.result));
+  }
+  h += config_table(g.result, "group-" + g.name + "-config");
+  return h + "</details>\n";
+}
+
+// A workload's page (and a capacity search's, which runs a workload): the capacity answer,
+// the totals, the verdicts, the groups side by side, each group on its own.
+std::string workload_body(const report& r) {
+  const x_axis time = time_axis(r);
+  const chart_extras bands = step_bands(r);
+  std::string h;
+  if (r.capacity) {
+    h += "<section id=\"capacity\">\n<h2>Capacity search: " + html_escape(r.capacity->parameter) +
+         "</h2>\n";
+    for (const chart_kind& k : capacity_kinds) {
+      if (k.applies(r)) h += figure(k.title, k.draw({r, k.id, time, {}}), k.note(r));
+    }
+    h += steps_table(*r.capacity) + "</section>\n";
+  }
+  if (r.groups.empty()) {  // a capacity result without groups: the scenario's own page
+    h += "<section id=\"summary\">\n<h2>Summary</h2>\n" + summary_table(r) + "</section>\n";
+    h += "<section id=\"slo\">\n<h2>SLO verdicts</h2>\n" + slo_table(r) + "</section>\n";
+    h += "<section id=\"charts\">\n<h2>Charts</h2>\n";
+    for (const chart_kind& k : chart_kinds) {
+      if (k.applies(r)) h += figure(k.title, k.draw({r, k.id, time, bands}), k.note(r));
+    }
+    return h + "</section>\n";
+  }
+  h += "<section id=\"groups-section\">\n<h2>Groups</h2>\n" + groups_table(r) + "</section>\n";
+  h += fmt::format("<section id=\"summary\">\n<h2>Totals over {} group{}</h2>\n", r.groups.size(),
+                   r.groups.size() == 1 ? "" : "s") +
+       workload_summary_table(r) + "</section>\n";
+  h += "<section id=\"slo\">\n<h2>SLO verdicts</h2>\n" + slo_table(r) +
+       (r.capacity ? "<p class=\"note\">Judged on the whole run; the capacity search judged each "
+                     "step on its own window (above).</p>\n"
+                   : "") +
+       "</section>\n";
+  h += "<section id=\"charts\">\n<h2>Charts</h2>\n";
+  if (r.capacity) {
+    h += "<p class=\"note\">Shaded: each step of the search, its warm-up lighter, its judged "
+         "window darker and labelled with its value.</p>\n";
+  }
+  for (const chart_kind& k : workload_kinds) {
+    if (k.applies(r)) h += figure(k.title, k.draw({r, k.id, time, bands}), k.note(r));
+  }
+  if (r.errors.empty()) {
+    h += "<p class=\"note\" id=\"errors-none\">No errors were counted.</p>\n";
+  }
+  h += "</section>\n";
+  h += "<section id=\"group-sections\">\n<h2>Each group</h2>\n";
+  for (std::size_t i = 0; i < r.groups.size(); ++i) h += group_section(r, i, time, bands);
+  return h + "</section>\n";
+}
+
 }  // namespace
 
 std::vector<std::string> html_charts(const report& r) {
   std::vector<std::string> out;
-  for (const chart_kind& k : chart_kinds) {
+  if (r.groups.empty() && !r.capacity) {
+    for (const chart_kind& k : chart_kinds) {
+      if (k.applies(r)) out.emplace_back(k.id);
+    }
+    return out;
+  }
+  if (r.capacity) {
+    for (const chart_kind& k : capacity_kinds) {
+      if (k.applies(r)) out.emplace_back(k.id);
+    }
+  }
+  if (r.groups.empty()) {
+    for (const chart_kind& k : chart_kinds) {
+      if (k.applies(r)) out.emplace_back(k.id);
+    }
+    return out;
+  }
+  for (const chart_kind& k : workload_kinds) {
     if (k.applies(r)) out.emplace_back(k.id);
+  }
+  for (const group_report& g : r.groups) {
+    for (const chart_kind& k : chart_kinds) {
+      if (k.applies(g.result)) out.push_back(group_chart_id(g, k.id));
+    }
   }
   return out;
 }
@@ -846,38 +1967,8 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string render_html(const report& r) {
-  std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  // Nothing may load from anywhere: the page is self-contained.
-  h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-       "style-src 'unsafe-inline'; img-src data:\">\n";
-  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  h += "<title>relayload report: " + html_escape(r.scenario) + "</title>\n<style>" + style +
-       "</style>\n</head>\n<body>\n";
-  h += "<header>\n<h1>relayload report: " + html_escape(r.scenario) + "</h1>\n";
-  h += "<p class=\"meta\">" + html_escape(r.target) + " · " +
-       html_escape(detail::format_iso(r.start_time)) + " → " +
-       html_escape(detail::format_iso(r.end_time)) + "</p>\n";
-  if (r.partial) {
-    h += "<p class=\"partial\" id=\"partial\">Partial: the run did not complete; these are the "
-         "data measured until it stopped.</p>\n";
-  }
-  h += "</header>\n";
-  h += "<section id=\"summary\">\n<h2>Summary</h2>\n" + summary_table(r) + "</section>\n";
-  h += "<section id=\"slo\">\n<h2>SLO verdicts</h2>\n" + slo_table(r) + "</section>\n";
-  h += "<section id=\"charts\">\n<h2>Charts</h2>\n";
-  for (const chart_kind& k : chart_kinds) {
-    if (k.applies(r)) h += figure(k.title, k.draw(r, k.id), k.note(r));
-  }
-  if (r.errors.empty()) {
-    h += "<p class=\"note\" id=\"errors-none\">No errors were counted.</p>\n";
-  }
-  h += "</section>\n";
-  h += "<section id=\"histograms\">\n<h2>Histograms</h2>\n" + histogram_table(r) + "</section>\n";
-  h += "<section id=\"configuration\">\n<h2>Run configuration</h2>\n" + config_table(r) +
-       "</section>\n";
-  h += "</body>\n</html>\n";
-  return h;
+  const bool plain = r.groups.empty() && !r.capacity;
+  return page_head(r) + (plain ? scenario_body(r) : workload_body(r)) + page_tail(r);
 }
 
 }  // namespace relayload::metrics

@@ -404,12 +404,13 @@ class capacity_search::impl {
       }
       if (events.on_progress && now - last_progress >= std::chrono::seconds(1)) {
         last_progress = now;
-        events.on_progress(runner.progress(), std::min(next_boundary_step, steps_.size() - 1));
+        events.on_progress(runner.progress_series(),
+                           std::min(next_boundary_step, steps_.size() - 1));
       }
       while (!waiting.empty()) {
         const pending& p = waiting.front();
         const step_plan& sp = steps_[p.k];
-        const metrics::report live = runner.progress();
+        const metrics::report live = runner.progress_series();
         const auto from = index_of(live, sp.measured_from);
         const auto to = index_of(live, sp.end);
         bool all_settled = true;

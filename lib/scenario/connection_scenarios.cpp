@@ -71,6 +71,14 @@ class connection_shard final : public scenario_shard {
     return make_report(pool_->snapshot(), clock::now());
   }
 
+  metrics::report series_snapshot() const override {
+    metrics::report r;
+    r.series.insert_or_assign(metrics::connections_series,
+                              final_ ? final_->series.at(metrics::connections_series)
+                                     : pool_->activity());
+    return r;
+  }
+
  private:
   enum class phase { ramp, hold, closing, done };
 

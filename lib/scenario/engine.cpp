@@ -102,7 +102,7 @@ class engine::impl {
     return future;
   }
 
-  metrics::report progress(std::chrono::milliseconds wait) {
+  metrics::report progress(std::chrono::milliseconds wait, bool series_only = false) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (!released_) {
       metrics::report r = empty_report();
@@ -115,15 +115,15 @@ class engine::impl {
     for (auto& s : slots_) {
       if (s->exited) continue;
       ++asked;
-      asio::post(*s->io, [this, sp = s.get(), round] {
-        take_snapshots(*sp);
+      asio::post(*s->io, [this, sp = s.get(), round, series_only] {
+        take_snapshots(*sp, series_only);
         std::lock_guard<std::mutex> g(mutex_);
         if (round == progress_round_) ++progress_answers_;
         cv_.notify_all();
       });
     }
     cv_.wait_for(lock, wait, [&] { return progress_answers_ >= asked; });
-    metrics::report merged = merge_locked();
+    metrics::report merged = merge_locked(series_only);
     merged.partial = true;
     return merged;
   }
@@ -204,6 +204,7 @@ class engine::impl {
     bool started = false;                  // thread only
     bool done = false;                     // guarded by mutex_
     std::optional<metrics::report> last;   // guarded by mutex_
+    std::optional<metrics::report> last_series;  // the last series-only look; guarded by mutex_
     // Workloads: arrivals and their lateness (thread only; copied into `last`).
     std::optional<metrics::interval_recorder> arrivals;
     metrics::histogram lateness;
@@ -370,7 +371,7 @@ class engine::impl {
   }
 
   // On the slot's thread: a fresh snapshot of every running member (and of the lag).
-  void take_snapshots(slot& s) {
+  void take_snapshots(slot& s, bool series_only = false) {
     std::vector<std::optional<metrics::report>> snaps(s.members.size());
     for (std::size_t g = 0; g < s.members.size(); ++g) {
       member& m = s.members[g];
@@ -379,11 +380,13 @@ class engine::impl {
         std::lock_guard<std::mutex> lock(mutex_);
         if (m.done) continue;
       }
-      snaps[g] = observed(s, [&] { return member_snapshot(m); });
+      snaps[g] = observed(s, [&] { return member_snapshot(m, series_only); });
     }
     std::lock_guard<std::mutex> lock(mutex_);
     for (std::size_t g = 0; g < s.members.size(); ++g) {
-      if (snaps[g]) s.members[g].last = std::move(snaps[g]);
+      if (!snaps[g]) continue;
+      if (series_only) s.members[g].last_series = std::move(snaps[g]);
+      else s.members[g].last = std::move(snaps[g]);
     }
     if (s.lag) {
       s.last_lag = s.lag->series();
@@ -403,8 +406,8 @@ class engine::impl {
     return r;
   }
 
-  metrics::report member_snapshot(member& m) {
-    metrics::report r = m.shard->snapshot();
+  metrics::report member_snapshot(member& m, bool series_only = false) {
+    metrics::report r = series_only ? only_series(m.shard->series_snapshot()) : m.shard->snapshot();
     if (options_.workload) {
       if (m.arrivals) {
         m.arrivals->advance(clock::now());
@@ -413,7 +416,19 @@ class engine::impl {
         r.series.insert_or_assign(arrivals_series,
                                   metrics::time_series(arrivals_options(options_.series_interval)));
       }
-      r.histograms.insert_or_assign(lateness_histogram, m.lateness);
+      if (!series_only) r.histograms.insert_or_assign(lateness_histogram, m.lateness);
+    }
+    return r;
+  }
+
+  // What a series-only look keeps of a report: its series and steady-messaging's.
+  static metrics::report only_series(const metrics::report& full) {
+    metrics::report r;
+    r.series = full.series;
+    if (full.steady_messaging) {
+      metrics::steady_messaging_section st;
+      st.latency_over_time = full.steady_messaging->latency_over_time;
+      r.steady_messaging = std::move(st);
     }
     return r;
   }
@@ -551,14 +566,19 @@ class engine::impl {
   // One group: the last snapshot of its shard on every thread, merged. Each shard report is
   // normalised to the group's identity first (scenario, target, config), so merge() compares
   // like with like.
-  metrics::report merge_group_locked(std::size_t g) const {
+  metrics::report merge_group_locked(std::size_t g, bool series_only = false) const {
     const metrics::report base = identity(groups_[g]);
     metrics::report merged = base;
     bool first = true;
     for (const auto& s : slots_) {
       const member& m = s->members[g];
-      if (!m.last) continue;
-      metrics::report part = *m.last;
+      // A series-only look: a member that is done has only its full final report.
+      const std::optional<metrics::report> look =
+          !series_only ? m.last
+          : m.done && m.last ? std::optional<metrics::report>(only_series(*m.last))
+                             : m.last_series;
+      if (!look) continue;
+      metrics::report part = *look;
       part.scenario = base.scenario;
       part.target = base.target;
       part.config = base.config;
@@ -578,12 +598,12 @@ class engine::impl {
     return merged;
   }
 
-  metrics::report merge_locked() const {
-    if (!options_.workload) return merge_group_locked(0);
+  metrics::report merge_locked(bool series_only = false) const {
+    if (!options_.workload) return merge_group_locked(0, series_only);
     metrics::report r = empty_report();
     r.groups.clear();
     for (std::size_t g = 0; g < groups_.size(); ++g) {
-      r.groups.push_back({groups_[g].name, merge_group_locked(g)});
+      r.groups.push_back({groups_[g].name, merge_group_locked(g, series_only)});
     }
     metrics::report totals = metrics::workload_totals(r.groups);
     totals.scenario = r.scenario;
@@ -644,6 +664,9 @@ engine::~engine() {
 
 std::future<result<metrics::report>> engine::start() { return impl_->start(); }
 metrics::report engine::progress(std::chrono::milliseconds wait) { return impl_->progress(wait); }
+metrics::report engine::progress_series(std::chrono::milliseconds wait) {
+  return impl_->progress(wait, true);
+}
 void engine::stop() noexcept { impl_->stop(); }
 void engine::abort() noexcept { impl_->abort(); }
 unsigned engine::shard_count() const noexcept { return impl_->shard_count(); }

@@ -77,6 +77,8 @@ class engine {
 
   std::future<result<metrics::report>> start();
   metrics::report progress(std::chrono::milliseconds wait);
+  /// progress() with only the time series (scenario_shard::series_snapshot): a cheap look.
+  metrics::report progress_series(std::chrono::milliseconds wait);
   void stop() noexcept;
   void abort() noexcept;
   unsigned shard_count() const noexcept;

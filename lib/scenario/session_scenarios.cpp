@@ -176,6 +176,25 @@ class session_shard final : public scenario_shard {
     return make_report(clock::now());
   }
 
+  metrics::report series_snapshot() const override {
+    if (final_) return *final_;
+    metrics::report r;
+    r.series.insert_or_assign(metrics::connections_series, conn_series_.series());
+    r.series.insert_or_assign(metrics::handshakes_series, hs_series_.series());
+    if (kind_ == kind::realistic) {
+      r.series.insert_or_assign(metrics::messages_series, msg_series_.series());
+    }
+    if (kind_ == kind::async_delivery) {
+      r.series.insert_or_assign(metrics::recovery_series, rec_series_.series());
+    }
+    if (kind_ == kind::steady) {
+      metrics::steady_messaging_section st;
+      st.latency_over_time = msg_series_.series();
+      r.steady_messaging = std::move(st);
+    }
+    return r;
+  }
+
  private:
   enum class slot_state { creating, running, done };
 

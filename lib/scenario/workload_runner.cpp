@@ -165,6 +165,10 @@ metrics::report workload_runner::progress(std::chrono::milliseconds wait) {
   return impl_->engine_->progress(wait);
 }
 
+metrics::report workload_runner::progress_series(std::chrono::milliseconds wait) {
+  return impl_->engine_->progress_series(wait);
+}
+
 void workload_runner::stop() noexcept { impl_->engine_->stop(); }
 
 void workload_runner::abort() noexcept { impl_->engine_->abort(); }

@@ -66,6 +66,9 @@ class connection_pool {
 
   /// Everything counted so far (a copy). The activity series is extended to now.
   pool_snapshot snapshot() const;
+  /// The activity series alone (pool_snapshot::activity), extended to now: a cheap look for
+  /// callers that need only the series (the capacity search).
+  metrics::time_series activity() const;
   /// Only the counters: no histogram copies, for a live progress line.
   pool_counters counters() const;
   /// Whether on_settled has happened (or would now).

@@ -155,7 +155,7 @@ struct latency_point {
   std::int64_t timestamp_ms = 0;  ///< end of the interval, from the scenario's start
   double p50 = 0.0;               ///< milliseconds, unrounded
   double p99 = 0.0;               ///< milliseconds, unrounded
-  /// Exchanges completed in the interval. (The original counted a sliding window of the
+  /// Exchanges intended in the interval (by send time) that completed. (The original counted a sliding window of the
   /// last 1,000 samples instead; schemaVersion 2 marks the change.)
   std::uint64_t exchanges = 0;
 };

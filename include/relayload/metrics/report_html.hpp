@@ -24,6 +24,35 @@
 // <div class="chart no-data" id="chart-…"> that says why, so it never silently vanishes.
 // The configuration table leaves out report::config_unused. Every string taken from the
 // report is escaped.
+//
+// A workload report (report::groups not empty) gets a page of its own: a groups table
+// (id "groups": scenario, arrivals, window, attempted/successful, the scenario's key latency,
+// handshake latency, arrivals late and their lateness), the totals, the SLO verdicts (groups.*
+// objectives included), then charts with every group on one time axis, one colour per group,
+// the group names in the legends:
+//   chart-group-connections        open WebSockets per group, and of all groups (dashed)
+//   chart-group-arrivals           units started per second per group
+//   chart-group-handshake-latency  handshake latency p99 per group (when a group has handshakes)
+//   chart-group-message-latency    message latency p99 per group (when a group exchanges messages)
+//   chart-group-recovery-latency   recovery latency p99 per group (async-delivery, reconnect-storm)
+//   chart-generator                the generator's event-loop lag p50/p99 and start lateness p99
+//   chart-errors                   errors by cause over all groups, when some were counted
+// and then each group in a collapsed <details id="group-NAME"> with its scenario's usual charts
+// (ids "group-NAME-chart-…", on the same time axis). Latencies per group are p99 over bins of
+// whole intervals (histograms merged, at most 60 bins); a bin without samples is a gap.
+//
+// A capacity search (report::capacity set) adds, first, a banner with the verdict sentence
+// (id "capacity-verdict", class "found", "failed" when the first step failed, or "bound" when
+// the generator was the limit), and:
+//   chart-capacity-knee    per step (x: the scaled value) p50 and p99 of each latency an
+//                          objective is on (the percentile it names from the steps' verdicts,
+//                          the others from the time series over the step's judged window), the
+//                          thresholds as dashed lines, the last passing step, the first failing
+//                          one and generator-bound ones marked; the achieved rate instead when
+//                          no objective is on a latency
+//   chart-capacity-errors  100 % minus each rate an objective is on, with its threshold
+// and the per-step table (id "capacity-steps"); the steps' windows are shaded on the charts
+// over time. A report that has neither groups nor a capacity result renders as before.
 #pragma once
 
 #include <string>
@@ -38,7 +67,8 @@ namespace relayload::metrics {
 /// from report::slos).
 std::string render_html(const report& r);
 
-/// The ids of the charts render_html() puts on the page for `r`, in page order.
+/// The ids of the charts render_html() puts on the page for `r`, in page order (for a workload,
+/// the groups' own charts last, as "group-NAME-chart-…").
 std::vector<std::string> html_charts(const report& r);
 
 /// `text` with & < > " ' replaced by character references, safe in HTML text and in quoted

@@ -67,7 +67,8 @@ bool supported_step_field(const std::string& field) noexcept;
 struct capacity_events {
   /// A step's verdict is final.
   std::function<void(const metrics::capacity_step&)> on_step;
-  /// About once a second: the live report (partial) and the index of the running step.
+  /// About once a second: a series-only look at the run (workload_runner::progress_series)
+  /// and the index of the running step.
   std::function<void(const metrics::report& live, std::size_t step)> on_progress;
 };
 

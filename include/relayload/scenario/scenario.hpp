@@ -69,6 +69,11 @@ class scenario_shard {
   /// What the shard has measured so far, as a report of this shard alone. The runner merges
   /// the shards' reports exactly (report::merge).
   virtual metrics::report snapshot() const = 0;
+  /// The same, but only what the time series hold (report::series, and steady_messaging's
+  /// latency_over_time), for looks that need nothing else (the capacity search polls while
+  /// the load runs, and a full snapshot copies every histogram on the shard's thread, which
+  /// delays the load it measures). By default the full snapshot.
+  virtual metrics::report series_snapshot() const { return snapshot(); }
 };
 
 /// A scenario as the registry knows it.

@@ -57,6 +57,10 @@ class workload_runner {
   std::future<result<metrics::report>> start();
   /// A merged copy of what has been measured so far (marked partial), as runner::progress.
   metrics::report progress(std::chrono::milliseconds wait = std::chrono::milliseconds(500));
+  /// The same with only the time series of every group and of the totals (no sections, no
+  /// histograms): what the capacity search judges steps from, at a fraction of a full
+  /// snapshot's cost on the shard threads.
+  metrics::report progress_series(std::chrono::milliseconds wait = std::chrono::milliseconds(500));
   void stop() noexcept;
   void abort() noexcept;
   unsigned shard_count() const noexcept;
