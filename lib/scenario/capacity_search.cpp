@@ -476,7 +476,10 @@ class capacity_search::impl {
       started += sg.result.counters.get("arrivals.started");
       if (auto it = sg.result.histograms.find("generator.lateness");
           it != sg.result.histograms.end()) {
-        (void)lateness.merge(it->second);
+        // The series' per-interval layout, not the default one: histograms merge only
+        // within one layout.
+        if (lateness.count() == 0) lateness = metrics::histogram(it->second.layout());
+        if (auto merged = lateness.merge(it->second); !merged) ++layout_mismatches_;
       }
       step.groups.push_back(std::move(sg));
     }
@@ -532,6 +535,9 @@ class capacity_search::impl {
       why.push_back(fmt::format("event-loop lag p99 {:.1f} ms > {:.0f} ms", gc.lag_p99_ms,
                                 ms_of(lag_bound.count())));
     }
+    if (layout_mismatches_ > 0) {
+      why.push_back("pacing lateness could not be measured (histogram layouts differ)");
+    }
     gc.bound = !why.empty();
     for (const std::string& w : why) gc.reason += (gc.reason.empty() ? "" : "; ") + w;
     return out;
@@ -551,7 +557,7 @@ class capacity_search::impl {
     if (first_bad != nullptr) {
       if (!first_bad->pass) r.first_failing = first_bad->value;
       for (const auto& v : first_bad->slo) {
-        if (!v.pass) r.breached.push_back({v.expression, v.actual, v.value, v.pass});
+        if (!v.pass) r.breached.push_back({v.expression, v.actual, std::nullopt, false});
       }
       r.generator_bound = first_bad->generator.bound;
     }
@@ -592,6 +598,7 @@ class capacity_search::impl {
   const scenario_registry& registry_;
   std::vector<step_plan> steps_;
   std::vector<double> rss_;
+  std::uint64_t layout_mismatches_ = 0;  // never expected: every series shares one layout
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stop_requested_ = false;

@@ -69,7 +69,9 @@ struct capacity_result {
   std::string unit;                      ///< "units/s" or "units"
   std::optional<double> last_passing;    ///< the capacity; nullopt when the first step failed
   std::optional<double> first_failing;   ///< nullopt when --max was reached without a breach
-  std::vector<capacity_verdict> breached;  ///< the first failing step's failed objectives
+  /// The first failing step's failed objectives: expression and actual only (the step's own
+  /// verdicts carry the values).
+  std::vector<capacity_verdict> breached;
   bool generator_bound = false;          ///< the first failing step was generator-bound
   std::string verdict;                   ///< the answer in one sentence
   std::vector<capacity_step> steps;
