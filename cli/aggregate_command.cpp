@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include "commands.hpp"
 #include "output_file.hpp"
@@ -14,6 +16,41 @@
 #include "relayload/metrics/slo.hpp"
 
 namespace relayload::cli {
+
+namespace {
+
+std::string value_text(const metrics::config_value* v) {
+  if (v == nullptr) return "absent";
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::nullptr_t>) return "null";
+        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::string>) return "'" + x + "'";
+        else return fmt::format("{}", x);
+      },
+      *v);
+}
+
+}  // namespace
+
+// The first option whose value differs, named as in the report's config:
+// "messagesPerSession is 5 here but 3 in the first report".
+std::string config_difference(const metrics::config_map& first, const metrics::config_map& other) {
+  for (const auto& [key, value] : other.entries()) {
+    const metrics::config_value* mine = first.find(key);
+    if (mine == nullptr || *mine != value) {
+      return fmt::format("{} is {} here but {} in the first report", key, value_text(&value),
+                         value_text(mine));
+    }
+  }
+  for (const auto& [key, value] : first.entries()) {
+    if (other.find(key) == nullptr) {
+      return fmt::format("{} is absent here but {} in the first report", key, value_text(&value));
+    }
+  }
+  return "its config differs from the first report's";
+}
 
 int run_aggregate(const aggregate_command& command) {
   namespace fs = std::filesystem;
@@ -70,8 +107,9 @@ int run_aggregate(const aggregate_command& command) {
       problems.push_back(path.filename().string() + ": target '" + rep->target +
                          "' differs from '" + merged->target + "'");
     } else if (rep->config != merged->config) {
-      problems.push_back(path.filename().string() +
-                         ": its config differs from the first report's (different runs?)");
+      problems.push_back(path.filename().string() + ": " +
+                         config_difference(merged->config, rep->config) +
+                         " (different runs measured different things)");
     } else if (auto ok = merged->merge(*rep); !ok) {
       problems.push_back(path.filename().string() + ": cannot merge: " + ok.error().message());
     }

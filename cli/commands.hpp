@@ -72,6 +72,9 @@ int write_shard_file(const std::string& dir, const metrics::report& report, std:
 int conclude_run(const metrics::report& report, const parsed_command& command, int code);
 int run_relay(const relay_command& command);
 int run_aggregate(const aggregate_command& command);
+/// The first option whose value differs between two reports' configs, in words
+/// ("messagesPerSession is 5 here but 3 in the first report"); for refusing a merge.
+std::string config_difference(const metrics::config_map& first, const metrics::config_map& other);
 int run_report(const report_command& command);
 /// Writes --report/-o (HTML), --csv and --hdr files of `report`, each atomically, printing
 /// what was written; exit_code::ok, or usage after naming what could not be written.

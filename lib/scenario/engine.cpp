@@ -591,7 +591,11 @@ class engine::impl {
         first = false;
       } else {
         auto ok = merged.merge(part);
-        if (!ok) merged.errors.add(ok.error());  // never silently: the mismatch is counted
+        if (!ok) {
+          // Never silently: the mismatch is counted, and the report lacks that shard's data.
+          merged.errors.add(ok.error());
+          merged.partial = true;
+        }
       }
     }
     merged.ranks = base.ranks;

@@ -355,7 +355,10 @@ class storm_shard final : public scenario_shard {
 
   client::pool_snapshot merged_snapshot() const {
     auto s = recv_->snapshot();
-    if (pub_) (void)s.merge(pub_->snapshot());
+    if (pub_) {
+      // Never silently: a snapshot that cannot be merged is counted where failures go.
+      if (auto ok = s.merge(pub_->snapshot()); !ok) s.errors.add(ok.error());
+    }
     return s;
   }
 

@@ -40,6 +40,9 @@ metrics::config_map report_config(const run_options& options, const scenario_inf
   if (is_storm(info)) {
     c.set("stormAfterSec", seconds(options.storm_after));
     c.set("stormPairs", options.storm_pairs);
+    // Who drops the connections changes what the storm measures: a relay-side disconnect of
+    // everyone (a trigger given, e.g. the embedded relay's) or each client dropping its own.
+    c.set("stormTrigger", std::string(options.storm_trigger ? "external" : "client"));
     if (options.storm_pairs) {
       c.set("stormOutageSec", seconds(options.storm_outage));
       c.set("messagesPerSession", static_cast<std::int64_t>(options.messages_per_session));

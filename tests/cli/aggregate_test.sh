@@ -40,6 +40,24 @@ out=$("$cli" aggregate --input="$dir/corrupt" 2>&1); code=$?
 cp "$data/original_storm.json" "$dir/original/"
 out=$("$cli" aggregate --input="$dir/original" 2>&1); code=$?
 [[ $code -eq 1 ]] && grep -q "without histograms" <<<"$out" || { echo "$out"; fail "original report not refused with a reason"; }
+# Runs that measured different things: a pairs storm and a plain storm; realistic sessions
+# with 2 and 3 exchanges each. Each refusal names the option that differs.
+mkdir -p "$dir/storms" "$dir/sessions"
+"$cli" --target="$url" --scenario=reconnect-storm --connections=4 --ramp-up=0.1 --storm-after=0.3 \
+  --duration=3 --no-progress --output="$dir/storms/plain.json" >/dev/null 2>&1 || fail "plain storm"
+"$cli" --target="$url" --scenario=reconnect-storm --connection-pairs=4 --ramp-up=0.1 --storm-after=0.3 \
+  --duration=3 --no-progress --output="$dir/storms/pairs.json" >/dev/null 2>&1 || fail "pairs storm"
+out=$("$cli" aggregate --input="$dir/storms" 2>&1); code=$?
+[[ $code -eq 1 ]] && grep -qE "stormPairs is (true|false) here but (false|true) in the first report" <<<"$out" ||
+  { echo "$out"; fail "a pairs storm and a plain storm were not refused naming stormPairs"; }
+for m in 2 3; do
+  "$cli" --target="$url" --scenario=realistic-session --connection-pairs=2 --ramp-up=0.1 \
+    --wallet-delay=0.05 --response-delay=0.05 --messages-per-session=$m --no-progress \
+    --output="$dir/sessions/m$m.json" >/dev/null 2>&1 || fail "sessions with $m messages"
+done
+out=$("$cli" aggregate --input="$dir/sessions" 2>&1); code=$?
+[[ $code -eq 1 ]] && grep -qE "messagesPerSession is [23] here but [23] in the first report" <<<"$out" ||
+  { echo "$out"; fail "different --messages-per-session not refused naming messagesPerSession"; }
 # No input folder / no reports.
 out=$("$cli" aggregate --input="$dir/none" 2>&1); [[ $? -eq 1 ]] && grep -q "is not a directory" <<<"$out" || fail "missing dir"
 mkdir "$dir/empty"; out=$("$cli" aggregate --input="$dir/empty" 2>&1); [[ $? -eq 1 ]] && grep -q "no .json files" <<<"$out" || fail "empty dir"
