@@ -552,6 +552,9 @@ metrics::report merge_ranks(const mpi_session& mpi, const std::vector<rank_messa
     if (!parsed.has_value()) {
       entry.ok = false;
       entry.error = "its report could not be read: " + why;
+      // Said at once, not only in the merged report's ranks.
+      std::cerr << "relayload-cli: error: rank " << r << "'s report could not be read: " << why
+                << "\n";
       entries.push_back(std::move(entry));
       continue;
     }
@@ -742,8 +745,16 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
     for (int r = 0; r < mpi.size(); ++r) {
       const rank_message& m = messages[static_cast<std::size_t>(r)];
       if (!m.ran) continue;  // a rank that did not run has no data; the merged report names it
-      auto rep = metrics::parse_report(m.json);
-      if (!rep) continue;
+      std::string why;
+      auto rep = metrics::parse_report(m.json, &why);
+      if (!rep) {
+        std::cerr << "relayload-cli: error: rank " << r << "'s report could not be read (" << why
+                  << "); no " << shard_file_name(static_cast<std::uint32_t>(r),
+                                                  static_cast<std::uint32_t>(mpi.size()))
+                  << " written\n";
+        code = exit_code::usage;
+        continue;
+      }
       const int c = write_shard_file(command.output_dir, *rep, static_cast<std::uint32_t>(r),
                                      static_cast<std::uint32_t>(mpi.size()));
       if (c != exit_code::ok) code = c;

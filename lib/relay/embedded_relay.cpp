@@ -5,6 +5,9 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <new>
+#include <string>
+#include <system_error>
 #include <optional>
 #include <thread>
 #include <type_traits>
@@ -327,8 +330,15 @@ void embedded_relay::restart(const restart_options& options) {
 void embedded_relay::restart(const restart_options& options, std::error_code& ec) noexcept {
   try {
     impl_->restart(options, ec);
-  } catch (const std::exception&) {
-    ec = make_error_code(errc::cancelled);
+  } catch (const std::system_error& e) {
+    ec = e.code();  // the reason, not a generic "cancelled"
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+  } catch (const std::exception& e) {
+    ec = std::make_error_code(std::errc::io_error);
+    if (impl_->options_.hooks.log) {
+      impl_->options_.hooks.log(std::string("embedded_relay::restart failed: ") + e.what());
+    }
   }
 }
 
