@@ -244,11 +244,17 @@ class connection_pool::impl final : public timer_target, public std::enable_shar
   }
 
   void stop_schedule() {
-    if (pacer_ && !pacer_->done()) {
-      snap_.counters.not_started = snap_.counters.planned > snap_.counters.started
-                                       ? snap_.counters.planned - snap_.counters.started
-                                       : 0;
+    if (!pacer_ || pacer_->done()) return;
+    if (options_.open_schedule) {
+      std::uint64_t due = 0;
+      while (pacer_->next(ctx_.now())) ++due;
+      snap_.counters.not_started = due;
+      snap_.counters.planned = snap_.counters.started + due;
+      return;
     }
+    snap_.counters.not_started = snap_.counters.planned > snap_.counters.started
+                                     ? snap_.counters.planned - snap_.counters.started
+                                     : 0;
   }
 
   // ---- client events -------------------------------------------------------------------

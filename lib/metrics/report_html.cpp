@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -319,14 +318,6 @@ std::string line_chart(const std::string& id, const std::string& title,
         num(g.top + g.plot_h() + 19), html_escape(label));
   }
   out += "</g>\n" + frame(g);
-  for (const y_line& l : extras.lines) {
-    const double y = y_of(l.y);
-    out += fmt::format(
-        "<g class=\"{}\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\" "
-        "text-anchor=\"end\">{}</text></g>\n",
-        l.cls, num(left), num(y), num(left + plot_w), num(y), num(left + plot_w - 4), num(y - 4),
-        html_escape(l.label));
-  }
   for (const x_mark& m : extras.marks) {
     const double x = x_of(m.x);
     out += fmt::format(
@@ -336,29 +327,43 @@ std::string line_chart(const std::string& id, const std::string& title,
         num(m.label_left ? x - 3 : x + 3), num(g.top + g.plot_h() + 34),
         m.label_left ? "end" : "start", html_escape(m.label));
   }
+  // Thresholds over the marks, their labels haloed, so that a mark never hides them.
+  for (const y_line& l : extras.lines) {
+    const double y = y_of(l.y);
+    out += fmt::format(
+        "<g class=\"{}\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\" "
+        "text-anchor=\"end\">{}</text></g>\n",
+        l.cls, num(left), num(y), num(left + plot_w), num(y), num(left + plot_w - 4), num(y - 4),
+        html_escape(l.label));
+  }
   for (std::size_t i = 0; i < series.size(); ++i) {
     const auto& s = series[i];
     const std::string& cls = entries[i].cls;
-    // A point that is not a number (an interval without data) breaks the line.
-    std::string d;
+    // A point that is not a number (a long stretch without data) breaks the line.
+    std::vector<std::vector<std::pair<double, double>>> parts(1);
     std::size_t drawn = 0;
-    bool gap = true;
     for (const auto& p : s.points) {
       if (!std::isfinite(p.x) || !std::isfinite(p.y)) {
-        gap = true;
+        if (!parts.back().empty()) parts.emplace_back();
         continue;
       }
-      d += fmt::format("{}{} {} ", gap ? "M" : "L", num(x_of(p.x)), num(y_of(p.y)));
-      gap = false;
+      parts.back().emplace_back(x_of(p.x), y_of(p.y));
       ++drawn;
+    }
+    std::string d;
+    for (const auto& part : parts) {
+      for (std::size_t k = 0; k < part.size(); ++k) {
+        d += fmt::format("{}{} {} ", k == 0 ? "M" : "L", num(part[k].first), num(part[k].second));
+      }
     }
     if (!d.empty()) d.pop_back();
     out += fmt::format("<path class=\"series {}\" data-points=\"{}\" d=\"{}\"/>\n", cls, drawn, d);
-    if (drawn <= 80) {
-      for (const auto& p : s.points) {
-        if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+    // Every point gets a dot when there are few; a lone point (no line through it) always.
+    for (const auto& part : parts) {
+      if (drawn > 80 && part.size() != 1) continue;
+      for (const auto& [x, y] : part) {
         out += fmt::format("<circle class=\"dot {}\" cx=\"{}\" cy=\"{}\" r=\"2.5\"/>\n", cls,
-                           num(x_of(p.x)), num(y_of(p.y)));
+                           num(x), num(y));
       }
     }
   }
@@ -560,9 +565,9 @@ std::string missing_series(const std::string& id, const char* name) {
 // and a rate per interval would jump between 0 and hundreds per second.
 constexpr std::size_t rate_points_max = 60;
 
-// Intervals per bin for `n` intervals: one up to rate_points_max intervals.
-std::size_t bin_of(std::size_t n) {
-  return std::max<std::size_t>(1, (n + rate_points_max - 1) / rate_points_max);
+// Intervals per bin for `n` intervals: one up to `points` (rate_points_max) intervals.
+std::size_t bin_of(std::size_t n, std::size_t points = rate_points_max) {
+  return std::max<std::size_t>(1, (n + points - 1) / points);
 }
 
 // One line per counter of `s` (those of `names` that it has), as events per second over
@@ -605,24 +610,30 @@ std::vector<line_series> latency_lines(const time_series& s) {
   return {p50, p99};
 }
 
-// Percentile `p` (ms) of the latencies of each bin of `per_bin` whole intervals, plotted at
-// the bin's end: the intervals' histograms are merged, never averaged. A bin without samples
-// is not a number (a gap in the line); empty when no bin has samples.
+// Percentile `p` (ms) of the latencies of each bin of `per_bin` whole intervals that has
+// some, plotted at the bin's end: the intervals' histograms are merged, never averaged. A
+// stretch of a tenth of the bins or more (at least 3) without samples breaks the line (a
+// point that is not a number); sparse arrivals' short gaps do not.
 std::vector<xy> binned_percentile(const time_series& s, double p, std::size_t per_bin) {
   std::vector<xy> out;
-  bool any = false;
   const auto& iv = s.intervals();
+  const std::size_t bins = (iv.size() + per_bin - 1) / per_bin;
+  const std::size_t long_gap = std::max<std::size_t>(3, bins / 10);
+  std::size_t empty = 0;
   for (std::size_t first = 0; first < iv.size(); first += per_bin) {
     const std::size_t last = std::min(iv.size(), first + per_bin);
     histogram h(s.options().layout);
     for (std::size_t i = first; i < last; ++i) {
       if (iv[i].latency) (void)h.merge(*iv[i].latency);
     }
-    any = any || !h.empty();
-    out.push_back({end_s(s, last - 1),
-                   h.empty() ? std::nan("") : static_cast<double>(h.value_at_percentile(p)) / 1e6});
+    if (h.empty()) {
+      ++empty;
+      continue;
+    }
+    if (!out.empty() && empty >= long_gap) out.push_back({std::nan(""), std::nan("")});
+    empty = 0;
+    out.push_back({end_s(s, last - 1), static_cast<double>(h.value_at_percentile(p)) / 1e6});
   }
-  if (!any) out.clear();
   return out;
 }
 
@@ -906,12 +917,12 @@ int group_colour(std::size_t i) { return static_cast<int>(i % 8); }
 
 // Intervals per bin on the charts that compare groups, from the page's time axis, so that the
 // groups' bins line up (all series of a run share one interval).
-std::size_t group_bin(const report& r, const x_axis& time) {
+std::size_t group_bin(const report& r, const x_axis& time, std::size_t points = rate_points_max) {
   for (const group_report& g : r.groups) {
     for (const auto& [name, s] : g.result.series) {
       const double interval_s = std::chrono::duration<double>(s.options().interval).count();
       if (!(interval_s > 0)) continue;
-      return bin_of(static_cast<std::size_t>(std::ceil(time.max / interval_s - 1e-9)));
+      return bin_of(static_cast<std::size_t>(std::ceil(time.max / interval_s - 1e-9)), points);
     }
   }
   return 1;
@@ -961,9 +972,10 @@ std::string group_connections_chart(const chart_ctx& c) {
                     "open WebSockets", c.over_time);
 }
 
-// Units started per second per group, from each group's "arrivals" series.
+// Units started per second per group, from each group's "arrivals" series, over bins of at
+// most 30 points: a few units per second would otherwise jump between 0 and one per bin.
 std::string group_arrivals_chart(const chart_ctx& c) {
-  const std::size_t per_bin = group_bin(c.r, c.time);
+  const std::size_t per_bin = group_bin(c.r, c.time, 30);
   std::vector<line_series> lines;
   for (std::size_t i = 0; i < c.r.groups.size(); ++i) {
     const time_series* s = find_series(c.r.groups[i].result, "arrivals");
@@ -1338,7 +1350,7 @@ const chart_kind workload_kinds[] = {
      group_arrivals_chart,
      [](const report&) -> std::string {
        return "Units (connections or session pairs) each group started, per second, by their "
-              "intended start.";
+              "intended start (over bins of whole intervals, at most 30 points).";
      }},
     {"chart-group-handshake-latency", "Handshake latency p99 per group",
      [](const report& r) {
@@ -1771,7 +1783,7 @@ constexpr const char* workload_style = R"(
 .s6{stroke:#db2777;fill:#db2777}.s7{stroke:#65a30d;fill:#65a30d}
 .total{stroke:#4b5563;fill:#4b5563}.series.total,.series.dashed{stroke-dasharray:6 4}
 .band.warmup{fill:#f3f4f6}.band.m0{fill:#e6edfb}.band.m1{fill:#eef2fd}svg.chart .band-label{fill:#5a6272;font-size:10px}
-.threshold line{stroke:#b3261e;stroke-width:1.5;stroke-dasharray:8 4}svg.chart .threshold text{fill:#b3261e}
+.threshold line{stroke:#b3261e;stroke-width:1.5;stroke-dasharray:8 4}svg.chart .threshold text{fill:#b3261e;paint-order:stroke;stroke:#fff;stroke-width:3px}
 .mark line{stroke-width:1.5;stroke-dasharray:3 3}.mark.pass line{stroke:#1b7f3b}.mark.fail line{stroke:#b3261e}
 .mark.bound line{stroke:#d97706}svg.chart .mark text{font-weight:600}svg.chart .mark.pass text{fill:#1b7f3b}
 svg.chart .mark.fail text{fill:#b3261e}svg.chart .mark.bound text{fill:#b45309}
@@ -1780,7 +1792,7 @@ svg.chart .mark.fail text{fill:#b3261e}svg.chart .mark.bound text{fill:#b45309}
 .banner.found{background:#e8f5ec;border-color:#1b7f3b;color:#14532d}
 .banner.failed{background:#fdecea;border-color:#b3261e;color:#7f1d1d}
 .banner.bound{background:#fff4e0;border-color:#d97706;color:#7c4a03}
-.wide{overflow-x:auto}table.groups,table.steps{font-size:13px}table.steps th code{font-size:12px;white-space:normal}.nw{white-space:nowrap}
+.wide{overflow-x:auto}table.groups,table.steps{font-size:13px}table.steps th code{font-size:12px;white-space:normal}table.steps td,table.steps th{padding-right:9px}.nw{white-space:nowrap}
 table.groups th,table.steps th{border-bottom:1px solid #dde1e8}td.name,td.scenario,table.steps td,table.steps th{white-space:nowrap}table.groups td,table.steps td{border-bottom:1px solid #f0f1f4}
 tr.step td.verdict{font-weight:700}tr.passed td.verdict{color:#1b7f3b}tr.failed td.verdict{color:#b3261e}
 tr.bound td.verdict{color:#b45309}td.ok{color:#1b7f3b}td.bad{color:#b3261e;font-weight:600}

@@ -431,7 +431,8 @@ class capacity_search::impl {
       }
     }
     const bool interrupted = !finished;
-    runner.stop();
+    if (interrupted) runner.stop();
+    else runner.end_load();
     auto rep = future.get();
     if (!rep) return unexpected(rep.error());
     metrics::report out = std::move(*rep);

@@ -26,6 +26,7 @@ class connection_shard final : public scenario_shard {
     po.source_addresses = source_addresses(ctx.options);
     po.seed = ctx.seed;
     po.series_interval = ctx.series_interval;
+    po.open_schedule = ctx.arrivals.has_value();
     pool_.emplace(ctx.client, std::move(po));
     pool_->callbacks().on_settled = [this] { on_settled(); };
     if (ctx.unit_started) pool_->callbacks().on_started = ctx.unit_started;

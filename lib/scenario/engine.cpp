@@ -128,7 +128,7 @@ class engine::impl {
     return merged;
   }
 
-  void stop() noexcept {
+  void stop(bool planned = false) noexcept {
     if (stopping_.exchange(true)) return;
     std::lock_guard<std::mutex> lock(mutex_);
     cv_.notify_all();  // ends a wait for --start-at (under the mutex: no lost wake-up)
@@ -140,7 +140,7 @@ class engine::impl {
         }
       });
     }
-    if (!all_done_locked()) stopped_early_ = true;
+    if (!all_done_locked() && !planned) stopped_early_ = true;
   }
 
   void abort() noexcept {
@@ -672,6 +672,7 @@ metrics::report engine::progress_series(std::chrono::milliseconds wait) {
   return impl_->progress(wait, true);
 }
 void engine::stop() noexcept { impl_->stop(); }
+void engine::end_load() noexcept { impl_->stop(true); }
 void engine::abort() noexcept { impl_->abort(); }
 unsigned engine::shard_count() const noexcept { return impl_->shard_count(); }
 std::chrono::nanoseconds engine::cpu_time() const noexcept { return impl_->cpu_time(); }

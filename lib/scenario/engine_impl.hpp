@@ -80,6 +80,9 @@ class engine {
   /// progress() with only the time series (scenario_shard::series_snapshot): a cheap look.
   metrics::report progress_series(std::chrono::milliseconds wait);
   void stop() noexcept;
+  /// stop() that is part of the plan (the capacity search ending its load after its answer):
+  /// the report is not marked partial for it.
+  void end_load() noexcept;
   void abort() noexcept;
   unsigned shard_count() const noexcept;
   /// CPU time used so far by the engine's own threads (not by anything else in the process,

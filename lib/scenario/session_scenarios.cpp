@@ -156,9 +156,11 @@ class session_shard final : public scenario_shard {
     end_task_.cancel();
     // Pairs never started count as attempted and failed (nothing is dropped): the rest of a
     // known schedule, or of an open one the pairs already due.
-    if (planned_known_) {
+    if (planned_known_ && !ctx_.arrivals) {
       not_started_ = planned_ - started_;
     } else if (pacer_) {
+      // A workload group's schedule ends where the run was stopped: the units already due
+      // and not started count, the ones whose time had not come are not part of the run.
       const auto now = timers_.now();
       while (pacer_->next(now)) ++not_started_;
       planned_ = started_ + not_started_;

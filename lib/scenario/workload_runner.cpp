@@ -171,6 +171,8 @@ metrics::report workload_runner::progress_series(std::chrono::milliseconds wait)
 
 void workload_runner::stop() noexcept { impl_->engine_->stop(); }
 
+void workload_runner::end_load() noexcept { impl_->engine_->end_load(); }
+
 void workload_runner::abort() noexcept { impl_->engine_->abort(); }
 
 unsigned workload_runner::shard_count() const noexcept { return impl_->engine_->shard_count(); }

@@ -33,6 +33,11 @@ struct pool_options {
   metrics::histogram_layout layout{};
   /// Interval of the activity time series.
   std::chrono::nanoseconds series_interval = std::chrono::seconds(1);
+  /// What a stop does to the schedule's remaining connections. false (a fixed count, the
+  /// single scenarios): every one never started is attempted-and-failed (counters
+  /// not_started). true (a workload group's arrivals): only those already due count; the
+  /// ones whose time had not come are not part of the run.
+  bool open_schedule = false;
 
   /// Seeds every client's backoff jitter (mixed with the connection's schedule index), so a
   /// run is reproducible and shards never share a sequence.

@@ -46,10 +46,10 @@
 // the generator was the limit), and:
 //   chart-capacity-knee    per step (x: the scaled value) p50 and p99 of each latency an
 //                          objective is on (the percentile it names from the steps' verdicts,
-//                          the others from the time series over the step's judged window), the
-//                          thresholds as dashed lines, the last passing step, the first failing
-//                          one and generator-bound ones marked; the achieved rate instead when
-//                          no objective is on a latency
+//                          the others from the time series over the step's judged window), on a
+//                          log scale, the thresholds as dashed lines, the last passing step, the
+//                          first failing one and generator-bound ones marked; the achieved rate
+//                          against the requested one instead when no objective is on a latency
 //   chart-capacity-errors  100 % minus each rate an objective is on, with its threshold
 // and the per-step table (id "capacity-steps"); the steps' windows are shaded on the charts
 // over time. A report that has neither groups nor a capacity result renders as before.

@@ -62,6 +62,10 @@ class workload_runner {
   /// snapshot's cost on the shard threads.
   metrics::report progress_series(std::chrono::milliseconds wait = std::chrono::milliseconds(500));
   void stop() noexcept;
+  /// Ends the load gracefully as part of the plan (as the capacity search does once it has
+  /// its answer): units whose time has not come are not started and not counted, and the
+  /// report is not marked partial for it.
+  void end_load() noexcept;
   void abort() noexcept;
   unsigned shard_count() const noexcept;
   /// CPU time used so far by the runner's own threads (an embedded relay in the same process
