@@ -323,6 +323,11 @@ class capacity_search::impl {
     }
     g->arrivals.kind = arrival_kind::ramping;
     g->arrivals.stages = std::move(stages);
+    g->arrivals.label = fmt::format(
+        "capacity steps: {} from {} by {} every {} s{}",
+        plan_.parameter == capacity_parameter::rate ? "rate" : "count", format_value(plan_.from),
+        format_value(plan_.step), format_value(static_cast<double>(s.count()) / 1000.0),
+        plan_.parameter == capacity_parameter::rate ? " (units/s)" : "");
     g->duration = s * static_cast<std::int64_t>(n);
     const milliseconds steps_end = g->start_after + *g->duration;
     mix.duration = std::max(mix.duration, steps_end);

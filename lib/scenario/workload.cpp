@@ -117,6 +117,7 @@ void check_arrivals(std::vector<std::string>& out, const std::string& prefix,
 }  // namespace
 
 std::string arrival_model::describe() const {
+  if (!label.empty()) return label;
   std::string s;
   switch (kind) {
     case arrival_kind::closed:

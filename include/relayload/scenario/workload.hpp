@@ -42,8 +42,10 @@ struct arrival_model {
   pacing::rate rate;                        ///< constant
   std::vector<rate_stage> stages;           ///< ramping
   arrival_process process = arrival_process::uniform;
+  /// When set, what describe() says instead (the capacity search names its steps so).
+  std::string label;
 
-  /// "count 500 over 60 s", "20/s poisson", "stages 60 s→50/s, 120 s→50/s".
+  /// "count 500 over 60 s", "20/s poisson", "stages 60 s→50/s, 120 s→50/s"; or the label.
   std::string describe() const;
 };
 
