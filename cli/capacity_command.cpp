@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "mpi_launcher.hpp"
 #include "output_file.hpp"
+#include "probe_command.hpp"
 #include "relayload/metrics/report_json.hpp"
 #include "relayload/metrics/report_text.hpp"
 #include "relayload/scenario/capacity_search.hpp"
@@ -91,17 +92,7 @@ int run_capacity(const parsed_command& command, const scenario::scenario_registr
     return exit_code::usage;
   }
   signal_watch signals;  // before any thread starts
-  std::unique_ptr<relay::embedded_relay> relay;
-  if (plan.mix.defaults.target.empty()) {
-    try {
-      relay = start_embedded_relay(plan.mix.defaults, plan.mix.defaults.target);
-    } catch (const std::exception& e) {
-      std::cerr << "relayload-cli: error: cannot start the embedded relay: " << e.what() << "\n";
-      return exit_code::usage;
-    }
-  }
-  for (auto& g : plan.mix.groups) g.options.target = plan.mix.defaults.target;
-  // Pre-flight at the largest step (or the first ten when unbounded).
+  // Pre-flight at the largest step (or the tenth when unbounded), before any socket opens.
   {
     scenario::workload peak = plan.mix;
     for (auto& g : peak.groups) {
@@ -113,9 +104,25 @@ int run_capacity(const parsed_command& command, const scenario::scenario_registr
         g.arrivals.count = static_cast<std::uint64_t>(top);
       }
     }
-    if (const int code = preflight_and_probe(plan.mix.defaults, workload_sockets(peak, registry),
-                                             relay != nullptr, c.probe);
+    if (const int code = check_preflight(workload_sockets(peak, registry),
+                                         plan.mix.defaults.target.empty(),
+                                         plan.mix.defaults.source_ips.size());
         code != exit_code::ok) {
+      return code;
+    }
+  }
+  std::unique_ptr<relay::embedded_relay> relay;
+  if (plan.mix.defaults.target.empty()) {
+    try {
+      relay = start_embedded_relay(plan.mix.defaults, plan.mix.defaults.target);
+    } catch (const std::exception& e) {
+      std::cerr << "relayload-cli: error: cannot start the embedded relay: " << e.what() << "\n";
+      return exit_code::usage;
+    }
+  }
+  for (auto& g : plan.mix.groups) g.options.target = plan.mix.defaults.target;
+  if (c.probe) {
+    if (const int code = probe_target(plan.mix.defaults); code != exit_code::ok) {
       if (relay) relay->stop();
       return code;
     }

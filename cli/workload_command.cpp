@@ -102,12 +102,12 @@ std::unique_ptr<relay::embedded_relay> start_embedded_relay(const scenario::run_
   return relay;
 }
 
-int preflight_and_probe(const scenario::run_options& defaults, std::uint64_t sockets,
-                        bool embedded, bool probe) {
+int check_preflight(std::uint64_t client_sockets, bool embedded_relay,
+                    std::size_t source_addresses) {
   net::preflight_request pre;
-  pre.client_sockets = sockets;
-  pre.server_sockets = embedded ? sockets : 0;
-  pre.source_addresses = defaults.source_ips.empty() ? 1 : defaults.source_ips.size();
+  pre.client_sockets = client_sockets;
+  pre.server_sockets = embedded_relay ? client_sockets : 0;
+  pre.source_addresses = source_addresses == 0 ? 1 : source_addresses;
   const auto pf = net::run_preflight(pre);
   for (const auto& a : pf.actions) fmt::print("[relayload] pre-flight: {}\n", a);
   if (!pf.ok()) {
@@ -115,7 +115,6 @@ int preflight_and_probe(const scenario::run_options& defaults, std::uint64_t soc
     for (const auto& p : pf.problems) std::cerr << "  - " << p << "\n";
     return exit_code::preflight;
   }
-  if (probe) return probe_target(defaults);
   return exit_code::ok;
 }
 
@@ -124,6 +123,12 @@ int run_workload(const parsed_command& command, const scenario::scenario_registr
   if (const int code = check_outputs(command); code != exit_code::ok) return code;
   scenario::workload w = *command.workload;
   signal_watch signals;  // before any thread starts
+  // Pre-flight before anything opens a socket (the embedded relay included).
+  if (const int code = check_preflight(workload_sockets(w, registry), w.defaults.target.empty(),
+                                       w.defaults.source_ips.size());
+      code != exit_code::ok) {
+    return code;
+  }
   std::unique_ptr<relay::embedded_relay> relay;
   if (w.defaults.target.empty()) {
     try {
@@ -134,11 +139,11 @@ int run_workload(const parsed_command& command, const scenario::scenario_registr
     }
   }
   for (auto& g : w.groups) g.options.target = w.defaults.target;
-  if (const int code = preflight_and_probe(w.defaults, workload_sockets(w, registry),
-                                           relay != nullptr, command.probe);
-      code != exit_code::ok) {
-    if (relay) relay->stop();
-    return code;
+  if (command.probe) {
+    if (const int code = probe_target(w.defaults); code != exit_code::ok) {
+      if (relay) relay->stop();
+      return code;
+    }
   }
   scenario::workload_runner runner(w, registry);
   print_workload(w, w.defaults.target, command.output, runner.shard_count());

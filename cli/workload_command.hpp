@@ -22,9 +22,10 @@ void print_workload(const scenario::workload& w, const std::string& target,
 /// sets `target` to its URL. Throws what embedded_relay::start throws.
 std::unique_ptr<relay::embedded_relay> start_embedded_relay(const scenario::run_options& o,
                                                             std::string& target);
-/// Pre-flight of the process limits for `sockets`, then (when `probe`) the target probe;
-/// exit_code::ok or the code to return, after printing the diagnosis.
-int preflight_and_probe(const scenario::run_options& defaults, std::uint64_t sockets,
-                        bool embedded, bool probe);
+/// Pre-flight of the process limits for `client_sockets` (and as many server sockets with
+/// the embedded relay in this process); exit_code::ok, or exit_code::preflight after listing
+/// every problem. Call it before anything opens a socket.
+int check_preflight(std::uint64_t client_sockets, bool embedded_relay,
+                    std::size_t source_addresses);
 
 }  // namespace relayload::cli

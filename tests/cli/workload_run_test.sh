@@ -65,13 +65,23 @@ groups:
 YAML
 cap=(capacity --workload "$dir/cap.yaml" --scale new-sessions.rate --step 5 --step-duration 4
      --warmup 1 --slo "messages.latency.p99<=300ms" --no-progress)
+# Under a sanitizer the generator may be too slow to judge a relay: then it must say so
+# (exit 2, "the generator was the limit"), never name a wrong capacity.
+generator_limited() {
+  [[ ${RELAYLOAD_TEST_SANITIZED:-0} == 1 && $1 -eq 2 ]] &&
+    grep -q "the generator was the limit" "$dir/log" &&
+    { echo "generator-bound under a sanitizer (accepted): $(grep -m1 'generator was' "$dir/log")"; }
+}
 timeout 120 "$cli" "${cap[@]}" --from 20 --max 25 --output "$dir/over.json" >"$dir/log" 2>&1
 code=$?
-[[ $code -eq 3 ]] || fail "a first step above the knee: exit $code, expected 3"
-grep -q "the first step, 20 sessions/s, already breaches" "$dir/log" || fail "no first-step verdict"
+if ! generator_limited $code; then
+  [[ $code -eq 3 ]] || fail "a first step above the knee: exit $code, expected 3"
+  grep -q "the first step, 20 sessions/s, already breaches" "$dir/log" || fail "no first-step verdict"
+fi
 
 timeout 180 "$cli" "${cap[@]}" --from 5 --max 25 --output "$dir/cap.json" >"$dir/log" 2>&1
 code=$?
+if generator_limited $code; then echo "ok"; exit 0; fi
 [[ $code -eq 0 ]] || fail "capacity: exit $code, expected 0"
 grep -q "capacity: .* sessions/s (last passing step), first failing" "$dir/log" || fail "no answer line"
 python3 - "$dir/cap.json" <<'PY' || fail "capacity document"

@@ -55,7 +55,7 @@ sc::capacity_plan plan_for(const std::string& target) {
 }  // namespace
 
 TEST_CASE("capacity finds the known knee of a publish-limited relay, three runs in a row",
-          "[integration][scenario][capacity][heavy]") {
+          "[integration][scenario][capacity][serial]") {
   raise_open_file_limit();
   sc::scenario_registry registry;
   sc::register_builtin_scenarios(registry);
@@ -78,7 +78,17 @@ TEST_CASE("capacity finds the known knee of a publish-limited relay, three runs 
     REQUIRE_FALSE(c.steps.empty());
     CHECK(c.parameter == "new-sessions.rate");
     CHECK(c.unit == "sessions/s");
-    // One thread and a few sessions a second: the generator keeps its schedule.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // Under a sanitizer every handler runs several times slower: the self-check may find the
+    // generator behind its schedule. Then the answer must say so, never name a relay limit.
+    if (c.generator_bound) {
+      CHECK(c.verdict.find("the generator was the limit") != std::string::npos);
+      CHECK_FALSE(c.steps.back().generator.reason.empty());
+      continue;
+    }
+#endif
+    // One thread and a few sessions a second, alone on the machine ([serial]): the generator
+    // keeps its schedule.
     REQUIRE_FALSE(c.generator_bound);
     REQUIRE(c.last_passing.has_value());
     REQUIRE(c.first_failing.has_value());
