@@ -19,11 +19,13 @@ namespace metrics = relayload::metrics;
 namespace {
 
 // Counts one "connection" per unit, one timer tick apart; done when all are counted, or
-// never (hang = true) until stop().
+// never (hang = true) until stop(). `counted`, when given, is raised after each unit so that a
+// test can wait until every shard has counted all of its share.
 class counting_shard final : public sc::scenario_shard {
  public:
-  counting_shard(sc::shard_context& ctx, bool hang, std::atomic<int>* t0_seen)
-      : ctx_(ctx), timer_(ctx.io), hang_(hang), t0_seen_(t0_seen) {
+  counting_shard(sc::shard_context& ctx, bool hang, std::atomic<int>* t0_seen,
+                 std::atomic<std::uint64_t>* counted)
+      : ctx_(ctx), timer_(ctx.io), hang_(hang), t0_seen_(t0_seen), counted_total_(counted) {
     units_ = ctx.shard.size_of(ctx.options.connections);
   }
   void start() override {
@@ -53,6 +55,7 @@ class counting_shard final : public sc::scenario_shard {
       return;
     }
     ++counted_;
+    if (counted_total_ != nullptr) counted_total_->fetch_add(1);
     timer_.expires_after(1ms);
     timer_.async_wait([this](std::error_code ec) {
       if (!ec) tick();
@@ -66,17 +69,19 @@ class counting_shard final : public sc::scenario_shard {
   asio::steady_timer timer_;
   bool hang_;
   std::atomic<int>* t0_seen_;
+  std::atomic<std::uint64_t>* counted_total_;
   std::uint64_t units_ = 0;
   std::uint64_t counted_ = 0;
   bool done_ = false;
 };
 
-sc::scenario_info counting_scenario(bool hang, std::atomic<int>* starts = nullptr) {
+sc::scenario_info counting_scenario(bool hang, std::atomic<int>* starts = nullptr,
+                                    std::atomic<std::uint64_t>* counted = nullptr) {
   sc::scenario_info info;
   info.name = "counting";
   info.description = "test";
-  info.make_shard = [hang, starts](sc::shard_context& ctx) {
-    return std::make_unique<counting_shard>(ctx, hang, starts);
+  info.make_shard = [hang, starts, counted](sc::shard_context& ctx) {
+    return std::make_unique<counting_shard>(ctx, hang, starts, counted);
   };
   return info;
 }
@@ -146,13 +151,33 @@ TEST_CASE("runner progress() merges live snapshots from every shard", "[scenario
 }
 
 TEST_CASE("runner abort() returns at once with the last snapshots", "[scenario]") {
-  sc::runner r(counting_scenario(true), options_for(5, 1));
+  // Three shards count 5 + 5 + 4 units and then hang; nobody asked for progress before the
+  // abort, so what they counted can reach the report only through the snapshots the abort
+  // collects from the shards that still run.
+  constexpr std::uint64_t units = 14;
+  std::atomic<std::uint64_t> counted{0};
+  sc::runner r(counting_scenario(true, nullptr, &counted), options_for(units, 3));
+  REQUIRE(r.shard_count() == 3);
   auto future = r.start();
+  for (int i = 0; i < 1000 && counted.load() < units; ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(counted.load() == units);
+  CHECK(future.wait_for(0ms) == std::future_status::timeout);  // hanging, not finished
   r.abort();
   REQUIRE(future.wait_for(10s) == std::future_status::ready);
   auto result = future.get();
   REQUIRE(result.has_value());
-  CHECK(result->partial);
+  const metrics::report& rep = *result;
+  CHECK(rep.partial);
+  CHECK(rep.parts == 3);
+  CHECK(rep.connections.attempted == units);
+  CHECK(rep.connections.successful == units);
+  CHECK(rep.connections.immediate == units);
+  // Each unit's value (its global index + 1, in µs) was reported by its own shard once.
+  REQUIRE(rep.connect_time.has_value());
+  CHECK(rep.connect_time->count() == units);
+  CHECK(rep.connect_time->min() == 1000);
+  CHECK(rep.connect_time->max() == std::int64_t{1000} * static_cast<std::int64_t>(units));
+  CHECK(static_cast<std::uint64_t>(rep.connect_time->sum()) == 1000 * units * (units + 1) / 2);
 }
 
 TEST_CASE("runner refuses a target that is not a WebSocket URL", "[scenario]") {
