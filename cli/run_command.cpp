@@ -257,6 +257,22 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   if (const int code = check_outputs(command); code != exit_code::ok) return code;
   signal_watch signals;  // before any thread starts
 
+  // Pre-flight limits apply to this process's slice (--shard). It runs before anything opens
+  // a socket (the embedded relay included): a run that cannot hold its load starts nothing.
+  const std::uint64_t units = pacing::shard{options.shard_index, options.shard_count}.size_of(
+      options.unit_count(info.uses_pairs));
+  net::preflight_request pre;
+  pre.client_sockets = info.uses_pairs || options.storm_pairs ? units * 2 : units;
+  pre.server_sockets = options.target.empty() ? pre.client_sockets : 0;  // embedded relay
+  pre.source_addresses = options.source_ips.empty() ? 1 : options.source_ips.size();
+  const auto pf = net::run_preflight(pre);
+  for (const auto& a : pf.actions) fmt::print("[relayload] pre-flight: {}\n", a);
+  if (!pf.ok()) {
+    std::cerr << "relayload-cli: pre-flight failed; this run cannot hold what it asks for:\n";
+    for (const auto& p : pf.problems) std::cerr << "  - " << p << "\n";
+    return exit_code::preflight;
+  }
+
   std::unique_ptr<relay::embedded_relay> relay;
   if (options.target.empty()) {
     try {
@@ -275,21 +291,6 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
     }
     options.target = relay->url();
     fmt::print("[relayload] no --target given: started the embedded relay at {}\n", options.target);
-  }
-
-  // Pre-flight limits apply to this process's slice (--shard).
-  const std::uint64_t units = pacing::shard{options.shard_index, options.shard_count}.size_of(
-      options.unit_count(info.uses_pairs));
-  net::preflight_request pre;
-  pre.client_sockets = info.uses_pairs || options.storm_pairs ? units * 2 : units;
-  pre.server_sockets = relay ? pre.client_sockets : 0;
-  pre.source_addresses = options.source_ips.empty() ? 1 : options.source_ips.size();
-  const auto pf = net::run_preflight(pre);
-  for (const auto& a : pf.actions) fmt::print("[relayload] pre-flight: {}\n", a);
-  if (!pf.ok()) {
-    std::cerr << "relayload-cli: pre-flight failed; this run cannot hold what it asks for:\n";
-    for (const auto& p : pf.problems) std::cerr << "  - " << p << "\n";
-    return exit_code::preflight;
   }
 
   // The probe runs against the embedded relay too: it costs one loopback connect, and flags

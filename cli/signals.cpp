@@ -21,7 +21,16 @@ signal_watch::signal_watch() {
   pthread_sigmask(SIG_BLOCK, &set, &previous_mask_);
 }
 
-signal_watch::~signal_watch() { pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr); }
+signal_watch::~signal_watch() {
+  drain();
+  pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+}
+
+int signal_watch::drain() {
+  int taken = 0;
+  while (wait(std::chrono::milliseconds(0)) != 0) ++taken;
+  return taken;
+}
 
 int signal_watch::wait(std::chrono::milliseconds timeout) {
   const sigset_t set = watched();

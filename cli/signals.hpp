@@ -12,13 +12,18 @@ class signal_watch {
  public:
   /// Blocks SIGINT and SIGTERM in the calling thread. Construct before starting threads.
   signal_watch();
-  /// Restores the previous mask.
+  /// Discards the watched signals still pending, then restores the previous mask: a signal
+  /// that arrived after the last wait() (say a second SIGINT while the report was being
+  /// written) would otherwise be delivered on unblocking and kill the process with 130.
   ~signal_watch();
   signal_watch(const signal_watch&) = delete;
   signal_watch& operator=(const signal_watch&) = delete;
 
   /// Waits up to `timeout` for SIGINT or SIGTERM; returns the signal number, or 0.
   int wait(std::chrono::milliseconds timeout);
+
+  /// Takes every watched signal already pending without waiting; returns how many.
+  int drain();
 
  private:
   sigset_t previous_mask_{};

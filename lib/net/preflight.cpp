@@ -2,7 +2,9 @@
 
 #include <sys/resource.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace relayload::net {
@@ -23,6 +25,26 @@ bool read_numbers(const char* path, std::uint64_t& a, std::uint64_t* b = nullptr
 
 std::string num(std::uint64_t v) { return std::to_string(v); }
 
+// Tests inject the limits so that a pre-flight failure can be shown on any machine (a
+// container with a million open files included): RELAYLOAD_TEST_NOFILE_LIMIT=N sets the soft
+// and hard open-file limits to N, RELAYLOAD_TEST_PORT_RANGE="LOW HIGH" the ephemeral ports.
+// Read here only; nothing else in the tool looks at them.
+void apply_test_overrides(system_limits& l) {
+  if (const char* v = std::getenv("RELAYLOAD_TEST_NOFILE_LIMIT"); v != nullptr && *v != '\0') {
+    std::istringstream in(v);
+    std::uint64_t n = 0;
+    if (in >> n) l.open_files_soft = l.open_files_hard = n;
+  }
+  if (const char* v = std::getenv("RELAYLOAD_TEST_PORT_RANGE"); v != nullptr && *v != '\0') {
+    std::istringstream in(v);
+    std::uint64_t low = 0, high = 0;
+    if (in >> low >> high) {
+      l.ephemeral_port_low = low;
+      l.ephemeral_port_high = high;
+    }
+  }
+}
+
 }  // namespace
 
 system_limits read_system_limits() {
@@ -36,6 +58,7 @@ system_limits read_system_limits() {
                &l.ephemeral_port_high);
   read_numbers("/proc/sys/net/netfilter/nf_conntrack_max", l.conntrack_max);
   read_numbers("/proc/sys/net/netfilter/nf_conntrack_count", l.conntrack_count);
+  apply_test_overrides(l);
   return l;
 }
 

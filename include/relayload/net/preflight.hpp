@@ -52,7 +52,9 @@ struct preflight_result {
   bool ok() const noexcept { return problems.empty(); }
 };
 
-/// Reads the current limits (no changes).
+/// Reads the current limits (no changes). For tests, the environment variables
+/// RELAYLOAD_TEST_NOFILE_LIMIT (N: soft and hard open-file limit) and
+/// RELAYLOAD_TEST_PORT_RANGE ("LOW HIGH") replace what the system says.
 system_limits read_system_limits();
 
 /// Checks `request` against the limits, raising the soft open-file limit first when
