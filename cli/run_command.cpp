@@ -20,6 +20,7 @@
 #include "relayload/scenario/runner.hpp"
 #include "signals.hpp"
 #include "terminal.hpp"
+#include "workload_command.hpp"
 
 namespace relayload::cli {
 
@@ -261,16 +262,10 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   // a socket (the embedded relay included): a run that cannot hold its load starts nothing.
   const std::uint64_t units = pacing::shard{options.shard_index, options.shard_count}.size_of(
       options.unit_count(info.uses_pairs));
-  net::preflight_request pre;
-  pre.client_sockets = info.uses_pairs || options.storm_pairs ? units * 2 : units;
-  pre.server_sockets = options.target.empty() ? pre.client_sockets : 0;  // embedded relay
-  pre.source_addresses = options.source_ips.empty() ? 1 : options.source_ips.size();
-  const auto pf = net::run_preflight(pre);
-  for (const auto& a : pf.actions) fmt::print("[relayload] pre-flight: {}\n", a);
-  if (!pf.ok()) {
-    std::cerr << "relayload-cli: pre-flight failed; this run cannot hold what it asks for:\n";
-    for (const auto& p : pf.problems) std::cerr << "  - " << p << "\n";
-    return exit_code::preflight;
+  const std::uint64_t sockets = info.uses_pairs || options.storm_pairs ? units * 2 : units;
+  if (const int code = check_preflight(sockets, options.target.empty(), options.source_ips.size());
+      code != exit_code::ok) {
+    return code;
   }
 
   std::unique_ptr<relay::embedded_relay> relay;
