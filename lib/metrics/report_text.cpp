@@ -82,6 +82,28 @@ std::string p99_slo_line(const report& r, const histogram& h, const painter& pai
 
 namespace {
 
+// The closing lines of every summary: one PASS/FAIL line per objective the report carries
+// (when `slos`), then the errors by cause.
+std::string verdicts_and_errors(const report& r, const painter& paint, bool slos,
+                                const char* errors_title) {
+  std::string out;
+  if (slos && !r.slos.empty()) {
+    out += "\nService-level objectives\n";
+    for (const slo_verdict& v : evaluate_slos(r)) {
+      out += fmt::format("  {}  {} (actual {})\n",
+                         v.pass ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
+                         v.expression, v.actual);
+    }
+  }
+  if (!r.errors.empty()) {
+    out += fmt::format("\n{}\n", errors_title);
+    for (const auto& e : r.errors.entries()) {
+      out += fmt::format("  {:>8}x {} ({})\n", e.count, e.cause, to_string(e.cls));
+    }
+  }
+  return out;
+}
+
 std::string config_text(const report& r, const char* key) {
   const config_value* v = r.config.find(key);
   if (v == nullptr) return "";
@@ -174,20 +196,7 @@ std::string render_workload(const report& r, const text_options& options) {
                         cap.verdict) +
            "\n";
   }
-  if (!r.slos.empty() && !r.capacity) {
-    out += "\nService-level objectives\n";
-    for (const slo_verdict& v : evaluate_slos(r)) {
-      out += fmt::format("  {}  {} (actual {})\n",
-                         v.pass ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
-                         v.expression, v.actual);
-    }
-  }
-  if (!r.errors.empty()) {
-    out += "\nErrors by cause (all groups)\n";
-    for (const auto& e : r.errors.entries()) {
-      out += fmt::format("  {:>8}x {} ({})\n", e.count, e.cause, to_string(e.cls));
-    }
-  }
+  out += verdicts_and_errors(r, paint, !r.capacity, "Errors by cause (all groups)");
   out += rule + "\n";
   return out;
 }
@@ -320,20 +329,7 @@ std::string render_summary(const report& r, const text_options& options) {
                                fmt::format("{:.0f}ms", last)));
     }
   }
-  if (!r.slos.empty()) {
-    out += "\nService-level objectives\n";
-    for (const slo_verdict& v : evaluate_slos(r)) {
-      out += fmt::format("  {}  {} (actual {})\n",
-                         v.pass ? paint(tone::green, "✓ PASS") : paint(tone::red, "✗ FAIL"),
-                         v.expression, v.actual);
-    }
-  }
-  if (!r.errors.empty()) {
-    out += "\nErrors by cause\n";
-    for (const auto& e : r.errors.entries()) {
-      out += fmt::format("  {:>8}x {} ({})\n", e.count, e.cause, to_string(e.cls));
-    }
-  }
+  out += verdicts_and_errors(r, paint, true, "Errors by cause");
   out += rule + "\n";
   return out;
 }

@@ -4,7 +4,7 @@
 //   scenario::scenario_registry registry;
 //   scenario::register_builtin_scenarios(registry);
 //   scenario::workload w;                       // or the CLI's YAML reader
-//   w.defaults.target = "ws://127.0.0.1:8000/connection/websocket";
+//   w.defaults.target = "wss://relay.example/connection/websocket";
 //   w.duration = std::chrono::seconds(60);
 //   scenario::workload_group idle{"idle-wallets", "steady-state"};
 //   idle.arrivals.count = 1000;  idle.arrivals.ramp_up = std::chrono::seconds(10);

@@ -403,7 +403,7 @@ report workload_report() {
   report r = workload_totals(groups);
   r.groups = std::move(groups);
   r.scenario = workload_scenario;
-  r.target = "ws://127.0.0.1:8000/connection/websocket";
+  r.target = "ws://relay.example/connection/websocket";
   r.total_time = std::chrono::seconds(2);
   r.config.set("durationSec", std::int64_t{2});
   r.config.set("groups", std::int64_t{2});
