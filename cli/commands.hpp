@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <memory>
 #include <string>
 
 #include "cli_options.hpp"
@@ -54,6 +55,16 @@ struct run_control {
   std::function<void()> abort;
 };
 metrics::report drive(const run_control& run, signal_watch& signals, const progress_plan& plan);
+/// The run_control of a runner or workload_runner that the control keeps alive.
+template <class Runner>
+run_control control_of(std::shared_ptr<Runner> runner) {
+  run_control c;
+  c.start = [runner] { return runner->start(); };
+  c.progress = [runner](std::chrono::milliseconds wait) { return runner->progress(wait); };
+  c.stop = [runner] { runner->stop(); };
+  c.abort = [runner] { runner->abort(); };
+  return c;
+}
 /// `run --workload FILE`: the groups of parsed_command::workload together.
 int run_workload(const parsed_command& command, const scenario::scenario_registry& registry);
 /// `capacity --workload FILE --scale GROUP.rate|GROUP.count …`: 0 capacity found, 3 the first

@@ -177,12 +177,7 @@ class scenario_job final : public rank_job {
   run_control launch(const std::string& output, bool announce) override {
     auto runner = std::make_shared<scenario::runner>(info_, options_);
     if (announce) print_configuration(options_, info_, output, runner->shard_count());
-    run_control control;
-    control.start = [runner] { return runner->start(); };
-    control.progress = [runner](std::chrono::milliseconds wait) { return runner->progress(wait); };
-    control.stop = [runner] { runner->stop(); };
-    control.abort = [runner] { runner->abort(); };
-    return control;
+    return control_of(runner);
   }
 
  private:
@@ -255,12 +250,7 @@ class workload_job final : public rank_job {
     if (announce) {
       print_workload(workload_, workload_.defaults.target, output, runner->shard_count());
     }
-    run_control control;
-    control.start = [runner] { return runner->start(); };
-    control.progress = [runner](std::chrono::milliseconds wait) { return runner->progress(wait); };
-    control.stop = [runner] { runner->stop(); };
-    control.abort = [runner] { runner->abort(); };
-    return control;
+    return control_of(runner);
   }
 
  private:
