@@ -251,6 +251,23 @@ std::optional<field_info> resolve(std::string_view field) {
           return stat_of(*h, stat);
         }};
   }
+  // "counters.<name>" and "errors.byCause.<cause>": counts a report names itself.
+  constexpr std::string_view counters = "counters.";
+  if (starts_with(field, counters) && field.size() > counters.size()) {
+    const std::string name(field.substr(counters.size()));
+    return field_info{slo_field_kind::count, [name](const report& r) -> std::optional<double> {
+                        const auto& values = r.counters.values();
+                        const auto it = values.find(name);
+                        if (it == values.end()) return std::nullopt;
+                        return whole(it->second);
+                      }};
+  }
+  constexpr std::string_view causes = "errors.byCause.";
+  if (starts_with(field, causes) && field.size() > causes.size()) {
+    const std::string cause(field.substr(causes.size()));
+    return field_info{slo_field_kind::count,
+                      [cause](const report& r) { return whole(r.errors.count(cause)); }};
+  }
   constexpr std::string_view named = "histograms.";
   if (starts_with(field, named)) {
     const auto dot = field.rfind('.');
@@ -331,11 +348,58 @@ bool compare(double v, slo_op op, double t) {
 
 }  // namespace
 
+std::optional<slo_field_kind> field_kind(std::string_view field) {
+  const auto info = resolve(field);
+  if (!info) return std::nullopt;
+  return info->kind;
+}
+
+std::optional<double> field_value(const report& r, std::string_view field) {
+  const auto info = resolve(field);
+  if (!info) return std::nullopt;
+  return info->get(r);
+}
+
+namespace {
+
+void add_fields_with_data(const report& r, const std::string& prefix,
+                          std::vector<std::string>& out) {
+  const auto keep = [&](const std::string& field) {
+    if (field_value(r, field)) out.push_back(prefix + field);
+  };
+  for (const auto& [name, info] : fixed_fields()) keep(name);
+  for (const auto& [section, get_histogram] : latency_sections()) {
+    const histogram* h = get_histogram(r);
+    if (h == nullptr || h->empty()) continue;
+    for (const char* stat : stat_names) out.push_back(prefix + section + stat);
+  }
+  for (const auto& [name, h] : r.histograms) {
+    if (h.empty()) continue;
+    for (const char* stat : stat_names) out.push_back(prefix + "histograms." + name + "." + stat);
+  }
+  for (const auto& e : r.errors.entries()) {
+    const std::string field = prefix + "errors.byCause." + e.cause;
+    if (out.empty() || out.back() != field) out.push_back(field);
+  }
+  for (const auto& [name, value] : r.counters.values()) out.push_back(prefix + "counters." + name);
+}
+
+}  // namespace
+
+std::vector<std::string> fields_with_data(const report& r) {
+  std::vector<std::string> out;
+  add_fields_with_data(r, "", out);
+  for (const group_report& g : r.groups) add_fields_with_data(g.result, "groups." + g.name + ".", out);
+  return out;
+}
+
 std::vector<std::string> slo_fields() {
   std::vector<std::string> out;
   for (const auto& [name, info] : fixed_fields()) out.push_back(name);
   for (const auto& [prefix, get] : latency_sections()) out.push_back(prefix + "<stat>");
   out.emplace_back("histograms.<name>.<stat>");
+  out.emplace_back("counters.<name>");
+  out.emplace_back("errors.byCause.<cause>");
   out.emplace_back("groups.<group>.<any of these>");
   return out;
 }

@@ -43,6 +43,19 @@ result<slo_objective> parse_slo(std::string_view text, std::string* error_messag
 /// min, avg, p50, p90, p95, p99, p999, max and "<name>" for any name in results.histograms.
 std::vector<std::string> slo_fields();
 
+/// What `field` (a concrete path such as "messages.latency.p99" or
+/// "groups.sessions.errors.total") measures; std::nullopt when it is not a field.
+std::optional<slo_field_kind> field_kind(std::string_view field);
+
+/// The value of a concrete field in `r`, in the field's own unit (nanoseconds for
+/// durations, percent for rates); std::nullopt when the field is unknown or has no data.
+std::optional<double> field_value(const report& r, std::string_view field);
+
+/// Every concrete field that has data in `r`, in a fixed order: the fixed fields, the
+/// latency sections' statistics, the named histograms' statistics, the error causes, the
+/// counters, then the same for each workload group under "groups.<name>.".
+std::vector<std::string> fields_with_data(const report& r);
+
 /// The original tool's objectives that apply to this report (none for connection-only
 /// scenarios).
 std::vector<slo_objective> default_slos(const report& r);
