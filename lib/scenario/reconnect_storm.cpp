@@ -10,14 +10,21 @@
 // successful resubscribe; the milestones (50/95/100 %) are derived from that histogram and
 // the count of held connections (metrics::storm_summary), so merged reports stay exact.
 //
+// The client-side trigger's own drops are the storm, not failures: they are counted as
+// drops (counters, "connections" series), held/back and reconnectStorm.droppedByClient,
+// and left out of the errors. Everything else that goes wrong — a drop by the relay, a
+// reconnect attempt refused or failing, a subscribe error — stays an error under its cause.
+//
 // A pair is a "dApp" and a "wallet" connection subscribed to one session:<id> channel (the
 // channel shape of MWP, without its handshake: the storm tests the relay's reconnect and
 // recovery, not the crypto). After the storm the dApp, once back, publishes
 // --messages-per-session messages; the wallet (whose reconnect backoff is at least
 // --storm-outage) must receive each exactly once.
+#include <algorithm>
 #include <asio/steady_timer.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "relayload/client/connection_pool.hpp"
@@ -60,6 +67,31 @@ std::string channel_of(std::uint64_t seed, std::uint64_t unit) {
     out.push_back(hex[(w >> (60 - 4 * (n % 16))) & 0xf]);
   }
   return out;
+}
+
+// Moves the client-side trigger's own drops out of a pool's tally of lost connections and
+// returns how many it moved: at most `issued` (the drop() calls made on connected clients).
+// centrifuge_client::drop() loses the connection with cause errc::cancelled, which a lost
+// connection otherwise has only in odd cases (a stopped or cancelled connect attempt is an
+// attempt error or a failed outcome, not a lost connection); in this scenario drop() is
+// called only by the storm. Any "cancelled" beyond `issued` stays an error.
+std::uint64_t take_own_drops(metrics::error_tally& disconnects, std::uint64_t issued) {
+  const std::string own = metrics::error_tally::cause_of(make_error_code(errc::cancelled));
+  const std::uint64_t n = std::min(disconnects.count(own), issued);
+  if (n == 0) return 0;
+  metrics::error_tally rest;
+  std::uint64_t left = n;  // taken from the first entries of the cause (one in practice)
+  for (const auto& e : disconnects.entries()) {
+    std::uint64_t keep = e.count;
+    if (e.cause == own) {
+      const std::uint64_t take = std::min(keep, left);
+      left -= take;
+      keep -= take;
+    }
+    if (keep > 0) rest.add(e.cause, e.cls, keep);
+  }
+  disconnects = std::move(rest);
+  return n;
 }
 
 struct side {
@@ -141,6 +173,7 @@ class storm_shard final : public scenario_shard {
     po.client.url = ctx.target;
     po.client.call_timeout = ctx.options.command_timeout;
     po.client.give_up_after = ctx.options.connect_timeout;
+    apply_token_options(ctx.options, po.client);  // --token / --token-hmac-secret, every attempt
     po.source_addresses = source_addresses(ctx.options);
     po.seed = seed;
     po.series_interval = ctx.series_interval;
@@ -292,7 +325,12 @@ class storm_shard final : public scenario_shard {
       if (ctx_.shard.index == 0) ctx_.options.storm_trigger();
     } else {
       for (auto* pool : pools()) {
-        for (std::size_t i = 0; i < pool->size(); ++i) pool->client(i).drop();
+        for (std::size_t i = 0; i < pool->size(); ++i) {
+          auto& c = pool->client(i);
+          if (!c.connected()) continue;  // drop() would do nothing
+          ++drops_issued_;
+          c.drop();
+        }
       }
     }
     deadline_ = *storm_at_ + ctx_.options.duration;
@@ -392,8 +430,9 @@ class storm_shard final : public scenario_shard {
     return o;
   }
 
-  metrics::report make_report(const client::pool_snapshot& s, clock::time_point end) const {
+  metrics::report make_report(client::pool_snapshot s, clock::time_point end) const {
     metrics::report r;
+    const std::uint64_t own_drops = take_own_drops(s.disconnects, drops_issued_);
     fill_from_pool(r, s);
     metrics::time_series recovery =
         recovery_ ? recovery_->series() : metrics::time_series(recovery_options());
@@ -415,6 +454,7 @@ class storm_shard final : public scenario_shard {
     add("recoveredStreams", recovered_streams_);
     add("recoveryFailed", recovery_failed_);
     add("stormHappened", storm_at_ ? 1 : 0);
+    add("droppedByClient", own_drops);
     if (pairs_) {
       std::uint64_t received = 0, lost = 0, received_unacked = 0;
       for (const auto& u : units_) {
@@ -461,6 +501,7 @@ class storm_shard final : public scenario_shard {
   std::optional<metrics::interval_recorder> recovery_;  // from start(), when t0 is known
   metrics::error_tally subscribe_errors_;
   metrics::error_tally publish_errors_;
+  std::uint64_t drops_issued_ = 0;  // client-side trigger: drop() calls on connected clients
   std::uint64_t held_ = 0, back_ = 0, recovered_streams_ = 0, recovery_failed_ = 0;
   std::uint64_t publish_attempted_ = 0, published_ = 0, publish_failed_ = 0,
                 publishes_in_flight_ = 0, published_during_outage_ = 0,

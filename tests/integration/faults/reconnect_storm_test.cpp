@@ -1,13 +1,19 @@
 // reconnect-storm through scenario::runner against the embedded relay on 127.0.0.1 port 0:
 // every held connection comes back and resubscribes, milestones are ordered, messages
 // published during the outage are recovered from history — and a relay that forgets its
-// history on restart is reported as loss, not hidden.
+// history on restart is reported as loss, not hidden. With the client-side trigger the
+// drops the storm makes on purpose are the storm (drops, reconnectStorm.droppedByClient),
+// never errors; what goes wrong after them (a relay refusing the reconnects) still is.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "relay_fixture.hpp"
 #include "relayload/metrics/report_json.hpp"
@@ -106,7 +112,69 @@ TEST_CASE("reconnect-storm: client-side drop (remote relay) brings every connect
   CHECK(s->held == 300);
   CHECK(s->back == 300);
   check_milestones(*s);
-  CHECK(rep.errors.count("cancelled") == 300);  // the cause of a client-side drop
+  // The storm's own drops are counted as drops and as the storm, not as errors.
+  CHECK(rep.counters.get("drops") == 300);
+  CHECK(rep.counters.get("reconnects") == 300);
+  CHECK(rep.counters.get("reconnectStorm.droppedByClient") == 300);
+  CHECK(rep.errors.count("cancelled") == 0);
+  CHECK(rep.errors.total() == 0);
+  const auto json = mt::to_json(rep);
+  CHECK(json.find("\"cancelled\"") == std::string::npos);
+}
+
+TEST_CASE("reconnect-storm with pairs, client-side drop: both sides' drops are not errors",
+          "[integration][faults][storm][pairs]") {
+  raise_open_file_limit();
+  auto relay = start_relay();
+  auto o = storm_options(*relay, 50, true);  // no trigger: dApps and wallets drop themselves
+  const auto rep = run(o);
+  CHECK_FALSE(rep.partial);
+  const auto s = mt::storm_summary::of(rep);
+  REQUIRE(s);
+  CHECK(s->held == 100);
+  CHECK(s->back == 100);
+  CHECK(s->lost == 0);
+  CHECK(rep.counters.get("drops") == 100);
+  CHECK(rep.counters.get("reconnectStorm.droppedByClient") == 100);
+  CHECK(rep.errors.total() == 0);
+}
+
+TEST_CASE("reconnect-storm, client-side drop: reconnects the relay refuses are still errors",
+          "[integration][faults][storm]") {
+  raise_open_file_limit();
+  // The relay accepts the first connect of each of the n clients, then refuses every later
+  // token with 3500 "invalid token" (terminal: the client stops, never comes back).
+  constexpr std::uint64_t n = 100;
+  auto verified = std::make_shared<std::atomic<std::uint64_t>>(0);
+  relayload::relay::embedded_relay_options ro;
+  ro.hooks.verify_token = [verified](std::string_view) -> std::optional<std::string> {
+    if (verified->fetch_add(1) < n) return std::string("storm-user");
+    return std::nullopt;
+  };
+  embedded_relay relay(std::move(ro));
+  relay.start();
+  auto o = storm_options(relay, n, false);
+  o.token = "storm-token";
+  // Observation window: nobody comes back, so the run lasts all of it; the refused
+  // reconnects are due 0.5-1 s after the drop (the raw client's first backoff).
+  o.duration = 10s;
+  const auto rep = run(o);
+  CHECK_FALSE(rep.partial);
+  CHECK(rep.connections.successful == n);
+  const auto s = mt::storm_summary::of(rep);
+  REQUIRE(s);
+  CHECK(s->held == n);
+  CHECK(s->back == 0);
+  CHECK(s->never_recovered == n);
+  // The intended drops are the storm, not errors...
+  CHECK(rep.counters.get("drops") == n);
+  CHECK(rep.counters.get("reconnectStorm.droppedByClient") == n);
+  CHECK(rep.errors.count("cancelled") == 0);
+  // ...and every refused reconnect is an error under its own cause and condition.
+  CHECK(verified->load() == 2 * n);
+  CHECK(rep.errors.count("close_3500") == n);
+  CHECK(rep.errors.count(relayload::condition::remote_rejected) == n);
+  CHECK(rep.errors.total() == n);
 }
 
 TEST_CASE("reconnect-storm with pairs: every message published during the outage is recovered",
