@@ -433,7 +433,11 @@ comparison compare_runs(const std::vector<run_figures>& base,
         c.verdict = change_verdict::same;
       } else if (c.noise && std::fabs(change) <= *c.noise) {
         c.verdict = change_verdict::within_noise;
-      } else if (c.worse == worse_direction::none) {
+      } else if (c.worse == worse_direction::none ||
+                 (!c.noise && (c.kind == slo_field_kind::duration ||
+                               c.kind == slo_field_kind::number))) {
+        // No direction, or a measurement (a time, a rate) whose noise is unknown: a min or
+        // max is one sample, a throughput one figure; saying worse would be a guess.
         c.verdict = change_verdict::changed;
       } else {
         const bool up = change > 0.0;
@@ -469,7 +473,15 @@ comparison compare_runs(const std::vector<run_figures>& base,
     for (const run_figures& r : *side) targets.insert(r.target);
   }
   if (targets.size() > 1) {
-    out.notes.push_back(fmt::format("the runs measured {} different targets", targets.size()));
+    std::string list;
+    for (const auto& t : targets) list += (list.empty() ? "" : ", ") + t;
+    out.notes.push_back(fmt::format("the runs measured {} different targets: {}", targets.size(), list));
+  }
+  if (base.size() == 1 && candidate.size() == 1) {
+    out.notes.push_back(
+        "one run per side: the noise is estimated within each run and misses what varies "
+        "between runs (machine load, warm-up); repeated runs (--base a.json --base b.json, "
+        "several candidates) estimate it, for a gate that must not flake");
   }
   if (base.size() > 1 || candidate.size() > 1) {
     out.notes.push_back(fmt::format(

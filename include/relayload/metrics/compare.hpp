@@ -107,7 +107,9 @@ enum class change_verdict {
   within_noise,  ///< a change no larger than the noise
   better,
   worse,
-  changed,      ///< beyond the noise, for a figure with no worse direction
+  /// Beyond the noise for a figure with no worse direction (a counter), or any change of a
+  /// time or rate whose noise is unknown (a min or max: one sample; a throughput of one run).
+  changed,
   only_base,    ///< the candidate has no data for it
   only_candidate,
 };
