@@ -295,6 +295,17 @@ std::string render_summary(const report& r, const text_options& options) {
                        st->never_recovered);
     out += fmt::format("  Back at:     50% {} · 95% {} · 100% {}\n", at(st->time_to_50),
                        at(st->time_to_95), at(st->time_to_100));
+    // The trigger's own drops (the storm itself, not errors; a merged report may hold both).
+    const std::uint64_t by_relay = r.counters.get("reconnectStorm.droppedByRelay");
+    const std::uint64_t by_clients = r.counters.get("reconnectStorm.droppedByClient");
+    if (by_relay > 0 || by_clients > 0) {
+      std::string who;
+      if (by_relay > 0) who = fmt::format("{} by the relay", by_relay);
+      if (by_clients > 0) {
+        who += fmt::format("{}{} by the clients", who.empty() ? "" : ", ", by_clients);
+      }
+      out += fmt::format("  Dropped:     {} (the storm's trigger)\n", who);
+    }
     if (st->recovery_failed > 0) {
       out += fmt::format("  Recovery:    {} streams could not be recovered (history lost)\n",
                          st->recovery_failed);

@@ -10,9 +10,13 @@
 // successful resubscribe; the milestones (50/95/100 %) are derived from that histogram and
 // the count of held connections (metrics::storm_summary), so merged reports stay exact.
 //
-// The client-side trigger's own drops are the storm, not failures: they are counted as
-// drops (counters, "connections" series), held/back and reconnectStorm.droppedByClient,
-// and left out of the errors. Everything else that goes wrong — a drop by the relay, a
+// The trigger's own drops are the storm, not failures: they are counted as drops (counters,
+// "connections" series), held/back and reconnectStorm.droppedByClient (client-side trigger)
+// or reconnectStorm.droppedByRelay (run_options::storm_trigger), and left out of the
+// errors. A relay-triggered drop is the first loss, after the storm was due, of a
+// connection that was up when it was due, closed with the trigger's 3001 "shutdown" (the
+// code and reason of embedded_relay::disconnect_all and restart): at most one per
+// connection. Everything else that goes wrong — any other close or a second one, a
 // reconnect attempt refused or failing, a subscribe error — stays an error under its cause.
 //
 // A pair is a "dApp" and a "wallet" connection subscribed to one session:<id> channel (the
@@ -27,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "relayload/client/client_callbacks.hpp"
 #include "relayload/client/connection_pool.hpp"
 #include "relayload/error.hpp"
 #include "relayload/metrics/error_tally.hpp"
@@ -34,6 +39,7 @@
 #include "relayload/metrics/storm_summary.hpp"
 #include "relayload/pacing/constant_rate_schedule.hpp"
 #include "relayload/scenario/scenario_registry.hpp"
+#include "relayload/wire/protocol_codes.hpp"
 #include "scenario/pool_report_impl.hpp"
 
 namespace relayload::scenario {
@@ -69,21 +75,17 @@ std::string channel_of(std::uint64_t seed, std::uint64_t unit) {
   return out;
 }
 
-// Moves the client-side trigger's own drops out of a pool's tally of lost connections and
-// returns how many it moved: at most `issued` (the drop() calls made on connected clients).
-// centrifuge_client::drop() loses the connection with cause errc::cancelled, which a lost
-// connection otherwise has only in odd cases (a stopped or cancelled connect attempt is an
-// attempt error or a failed outcome, not a lost connection); in this scenario drop() is
-// called only by the storm. Any "cancelled" beyond `issued` stays an error.
-std::uint64_t take_own_drops(metrics::error_tally& disconnects, std::uint64_t issued) {
-  const std::string own = metrics::error_tally::cause_of(make_error_code(errc::cancelled));
-  const std::uint64_t n = std::min(disconnects.count(own), issued);
+// Moves up to `n` losses of `cause` out of a pool's tally of lost connections and returns
+// how many it moved (never more than the tally holds).
+std::uint64_t take_own_drops(metrics::error_tally& disconnects, const std::string& cause,
+                             std::uint64_t n) {
+  n = std::min(disconnects.count(cause), n);
   if (n == 0) return 0;
   metrics::error_tally rest;
   std::uint64_t left = n;  // taken from the first entries of the cause (one in practice)
   for (const auto& e : disconnects.entries()) {
     std::uint64_t keep = e.count;
-    if (e.cause == own) {
+    if (e.cause == cause) {
       const std::uint64_t take = std::min(keep, left);
       left -= take;
       keep -= take;
@@ -94,11 +96,33 @@ std::uint64_t take_own_drops(metrics::error_tally& disconnects, std::uint64_t is
   return n;
 }
 
+// The client-side trigger's own drops: at most `issued` (the drop() calls made on connected
+// clients). centrifuge_client::drop() loses the connection with cause errc::cancelled,
+// which a lost connection otherwise has only in odd cases (a stopped or cancelled connect
+// attempt is an attempt error or a failed outcome, not a lost connection); in this
+// scenario drop() is called only by the storm. Any "cancelled" beyond `issued` stays an
+// error.
+std::uint64_t take_client_drops(metrics::error_tally& disconnects, std::uint64_t issued) {
+  return take_own_drops(disconnects,
+                        metrics::error_tally::cause_of(make_error_code(errc::cancelled)), issued);
+}
+
+// The close of run_options::storm_trigger as the CLI issues it: embedded_relay's
+// disconnect_all() (and restart()) close every connection with 3001 "shutdown".
+constexpr auto trigger_close = wire::disconnect_code::shutdown;
+
+bool is_trigger_close(const client::disconnected_info& info) {
+  return info.cause.close_code == static_cast<std::uint16_t>(trigger_close) &&
+         info.reason == wire::disconnect_reason(trigger_close);
+}
+
 struct side {
   bool subscribed = false;         // subscribed at least once before the storm
   bool held = false;               // subscribed when the storm hit
   bool back = false;               // resubscribed after the storm
   std::size_t recovered_left = 0;  // publications of the last resubscribe reply still to come
+  // Relay trigger: when the current connection's connect reply came; unset while down.
+  std::optional<std::chrono::steady_clock::time_point> up_since;
 };
 
 struct unit {
@@ -126,12 +150,12 @@ class storm_shard final : public scenario_shard {
     }
     recv_.emplace(ctx.client, std::move(po));
     recv_->callbacks().on_outcome = [this](std::uint64_t g, const client::connect_outcome& o) {
-      if (o.connected()) subscribe(local_of(g), false);
+      if (o.connected()) on_first_connected(local_of(g), false);
     };
     if (pairs_) {
       pub_.emplace(ctx.client, pool_opts(ctx.seed ^ 0x5bd1e995ULL));
       pub_->callbacks().on_outcome = [this](std::uint64_t g, const client::connect_outcome& o) {
-        if (o.connected()) subscribe(local_of(g), true);
+        if (o.connected()) on_first_connected(local_of(g), true);
       };
     }
   }
@@ -194,6 +218,45 @@ class storm_shard final : public scenario_shard {
 
   client::centrifuge_client* find_client(client::connection_pool& pool, std::size_t i) {
     return i < pool.size() ? &pool.client(i) : nullptr;
+  }
+
+  void on_first_connected(std::size_t i, bool is_pub) {
+    if (ctx_.options.storm_trigger) watch_connection(i, is_pub);
+    subscribe(i, is_pub);
+  }
+
+  // Relay trigger: follows client i's connection state next to the pool's own handlers
+  // (which run first and still count every drop), so that make_report() can tell the
+  // trigger's drops from the rest. Installed from the initial outcome, which comes before
+  // the client's first on_connected.
+  void watch_connection(std::size_t i, bool is_pub) {
+    auto& pool = is_pub ? *pub_ : *recv_;
+    auto* c = find_client(pool, i);
+    if (c == nullptr || i >= units_.size()) return;
+    auto& cb = c->callbacks();
+    cb.on_connected = [this, i, is_pub,
+                       pool_cb = std::move(cb.on_connected)](const client::connected_info& info) {
+      if (pool_cb) pool_cb(info);
+      (is_pub ? units_[i].pub : units_[i].recv).up_since = clock::now();
+    };
+    cb.on_disconnected = [this, i, is_pub, pool_cb = std::move(cb.on_disconnected)](
+                             const client::disconnected_info& info) {
+      if (pool_cb) pool_cb(info);
+      on_lost(is_pub ? units_[i].pub : units_[i].recv, info);
+    };
+  }
+
+  // A connection that was up when the storm was due (every shard's storm_due_ is the same;
+  // shard 0 fires the trigger then, and another shard may see the close before its own
+  // timer) and is lost afterwards with the trigger's close was dropped by the trigger.
+  // A connection is lost once, so this counts at most one drop per connection.
+  void on_lost(side& s, const client::disconnected_info& info) {
+    const auto up_since = s.up_since;
+    s.up_since.reset();
+    if (!up_since || !storm_due_ || *up_since >= *storm_due_) return;
+    if (clock::now() < *storm_due_ || !is_trigger_close(info)) return;
+    ++relay_drops_;
+    if (relay_drop_cause_.empty()) relay_drop_cause_ = info.cause.cause();
   }
 
   void subscribe(std::size_t i, bool is_pub) {
@@ -432,7 +495,9 @@ class storm_shard final : public scenario_shard {
 
   metrics::report make_report(client::pool_snapshot s, clock::time_point end) const {
     metrics::report r;
-    const std::uint64_t own_drops = take_own_drops(s.disconnects, drops_issued_);
+    const std::uint64_t client_drops = take_client_drops(s.disconnects, drops_issued_);
+    const std::uint64_t relay_drops =
+        take_own_drops(s.disconnects, relay_drop_cause_, relay_drops_);
     fill_from_pool(r, s);
     metrics::time_series recovery =
         recovery_ ? recovery_->series() : metrics::time_series(recovery_options());
@@ -454,7 +519,8 @@ class storm_shard final : public scenario_shard {
     add("recoveredStreams", recovered_streams_);
     add("recoveryFailed", recovery_failed_);
     add("stormHappened", storm_at_ ? 1 : 0);
-    add("droppedByClient", own_drops);
+    add("droppedByClient", client_drops);
+    add("droppedByRelay", relay_drops);
     if (pairs_) {
       std::uint64_t received = 0, lost = 0, received_unacked = 0;
       for (const auto& u : units_) {
@@ -502,6 +568,8 @@ class storm_shard final : public scenario_shard {
   metrics::error_tally subscribe_errors_;
   metrics::error_tally publish_errors_;
   std::uint64_t drops_issued_ = 0;  // client-side trigger: drop() calls on connected clients
+  std::uint64_t relay_drops_ = 0;   // relay trigger: connections it dropped (on_lost)
+  std::string relay_drop_cause_;    // their cause in the pool's tally ("close_3001")
   std::uint64_t held_ = 0, back_ = 0, recovered_streams_ = 0, recovery_failed_ = 0;
   std::uint64_t publish_attempted_ = 0, published_ = 0, publish_failed_ = 0,
                 publishes_in_flight_ = 0, published_during_outage_ = 0,

@@ -1,9 +1,11 @@
 // reconnect-storm through scenario::runner against the embedded relay on 127.0.0.1 port 0:
 // every held connection comes back and resubscribes, milestones are ordered, messages
 // published during the outage are recovered from history — and a relay that forgets its
-// history on restart is reported as loss, not hidden. With the client-side trigger the
-// drops the storm makes on purpose are the storm (drops, reconnectStorm.droppedByClient),
-// never errors; what goes wrong after them (a relay refusing the reconnects) still is.
+// history on restart is reported as loss, not hidden. The drops the storm's trigger makes on
+// purpose are the storm (drops, reconnectStorm.droppedByRelay with the relay's
+// disconnect_all, reconnectStorm.droppedByClient with the client-side trigger), never
+// errors; what goes wrong besides them (a relay refusing the reconnects, closing a
+// connection a second time, closing with another code) still is.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -14,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "relay_fixture.hpp"
 #include "relayload/metrics/report_json.hpp"
@@ -75,8 +78,12 @@ TEST_CASE("reconnect-storm: 500 connections dropped by the relay, all back and s
   check_milestones(*s);
   CHECK(rep.counters.get("drops") == 500);
   CHECK(rep.counters.get("reconnects") == 500);
-  CHECK(rep.errors.count("close_3001") == 500);  // the relay's "shutdown" code
-  CHECK(s->recovered_streams == 500);            // nothing published: empty gap, recovered
+  // The relay's 3001 "shutdown" to everyone is the storm, counted as such, not as errors.
+  CHECK(rep.counters.get("reconnectStorm.droppedByRelay") == 500);
+  CHECK(rep.counters.get("reconnectStorm.droppedByClient") == 0);
+  CHECK(rep.errors.count("close_3001") == 0);
+  CHECK(rep.errors.total() == 0);
+  CHECK(s->recovered_streams == 500);  // nothing published: empty gap, recovered
   // The same story over time: the "recovery" series has every connection back, with its
   // time away, and the "connections" series every drop and reconnect.
   const auto& rec = rep.series.at(mt::recovery_series);
@@ -98,6 +105,79 @@ TEST_CASE("reconnect-storm: 500 connections dropped by the relay, all back and s
   const auto json = mt::to_json(rep);
   CHECK(json.find("\"reconnectStorm\"") != std::string::npos);
   CHECK(json.find("\"timeTo95PctMs\"") != std::string::npos);
+  CHECK(json.find("\"close_3001\"") == std::string::npos);
+}
+
+TEST_CASE("reconnect-storm dropped by the relay: refused reconnects and a second close are errors",
+          "[integration][faults][storm]") {
+  raise_open_file_limit();
+  // The relay accepts the first connect of each of the n clients and the first k reconnects,
+  // then refuses every later token with 3500 "invalid token" (terminal). Once every client
+  // has tried to reconnect once, the k that got back are closed again with 3001 "shutdown":
+  // the same close as the storm's, but a second one, after the storm.
+  constexpr std::uint64_t n = 100, k = 30;
+  auto verified = std::make_shared<std::atomic<std::uint64_t>>(0);
+  relayload::relay::embedded_relay_options ro;
+  ro.hooks.verify_token = [verified](std::string_view) -> std::optional<std::string> {
+    if (verified->fetch_add(1) < n + k) return std::string("storm-user");
+    return std::nullopt;
+  };
+  embedded_relay relay(std::move(ro));
+  relay.start();
+  std::future<std::size_t> second_close;  // how many the second disconnect_all closed
+  auto o = storm_options(relay, n, false);
+  o.token = "storm-token";
+  o.storm_trigger = [&relay, &second_close, verified] {
+    relay.disconnect_all();
+    second_close = std::async(std::launch::async, [&relay, verified]() -> std::size_t {
+      for (int i = 0; i < 800 && verified->load() < 2 * n; ++i) {
+        std::this_thread::sleep_for(10ms);
+      }
+      return verified->load() < 2 * n ? 0 : relay.disconnect_all();
+    });
+  };
+  // Observation window: most never come back, so the run lasts all of it; the reconnects
+  // are due 0.5-1 s after each close (the raw client's first backoff).
+  o.duration = 10s;
+  const auto rep = run(o);
+  REQUIRE(second_close.valid());
+  CHECK(second_close.get() == k);
+  CHECK_FALSE(rep.partial);
+  CHECK(rep.connections.successful == n);
+  const auto s = mt::storm_summary::of(rep);
+  REQUIRE(s);
+  CHECK(s->held == n);
+  CHECK(s->back <= k);
+  // The storm's drops are the storm: one per connection held, none of them an error...
+  CHECK(rep.counters.get("reconnectStorm.droppedByRelay") == n);
+  // ...the second close of the k that got back is an error, though its code is the same...
+  CHECK(rep.errors.count("close_3001") == k);
+  // ...and so is every refused reconnect: n - k at first, then the k closed again.
+  CHECK(verified->load() == 2 * n + k);
+  CHECK(rep.errors.count("close_3500") == n);
+  CHECK(rep.errors.count(relayload::condition::remote_rejected) == n);
+  CHECK(rep.errors.total() == n + k);
+}
+
+TEST_CASE("reconnect-storm: a relay trigger that closes with another code is counted as errors",
+          "[integration][faults][storm]") {
+  raise_open_file_limit();
+  auto relay = start_relay();
+  auto o = storm_options(*relay, 100, false);
+  // 3011 "force reconnect" is not the close of the storm's trigger (3001 "shutdown").
+  o.storm_trigger = [&relay] {
+    relay->disconnect_all(relayload::relay::disconnect_code::force_reconnect, "force reconnect");
+  };
+  const auto rep = run(o);
+  CHECK_FALSE(rep.partial);
+  const auto s = mt::storm_summary::of(rep);
+  REQUIRE(s);
+  CHECK(s->held == 100);
+  CHECK(s->back == 100);
+  CHECK(rep.counters.get("drops") == 100);
+  CHECK(rep.counters.get("reconnectStorm.droppedByRelay") == 0);
+  CHECK(rep.errors.count("close_3011") == 100);
+  CHECK(rep.errors.total() == 100);
 }
 
 TEST_CASE("reconnect-storm: client-side drop (remote relay) brings every connection back",
@@ -116,6 +196,7 @@ TEST_CASE("reconnect-storm: client-side drop (remote relay) brings every connect
   CHECK(rep.counters.get("drops") == 300);
   CHECK(rep.counters.get("reconnects") == 300);
   CHECK(rep.counters.get("reconnectStorm.droppedByClient") == 300);
+  CHECK(rep.counters.get("reconnectStorm.droppedByRelay") == 0);
   CHECK(rep.errors.count("cancelled") == 0);
   CHECK(rep.errors.total() == 0);
   const auto json = mt::to_json(rep);
@@ -205,6 +286,9 @@ TEST_CASE("reconnect-storm with pairs: every message published during the outage
   CHECK(s->published_during_outage > 0);
   CHECK(s->received_by_recovery >= s->published_during_outage);
   CHECK(s->recovery_failed == 0);
+  // Both sides' drops by the relay are the storm, not errors.
+  CHECK(rep.counters.get("reconnectStorm.droppedByRelay") == 400);
+  CHECK(rep.errors.total() == 0);
 }
 
 TEST_CASE("reconnect-storm with pairs: a relay restart that loses history is reported as loss",
@@ -225,6 +309,8 @@ TEST_CASE("reconnect-storm with pairs: a relay restart that loses history is rep
   REQUIRE(s);
   CHECK(s->held == 200);
   CHECK(s->back == 200);
+  // The restart ends every connection with 3001 "shutdown", as disconnect_all does.
+  CHECK(rep.counters.get("reconnectStorm.droppedByRelay") == 200);
   // Every resubscribe asked to recover a stream the relay no longer has.
   CHECK(s->recovery_failed == 200);
   CHECK(s->recovered_streams == 0);
