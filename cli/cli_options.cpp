@@ -762,6 +762,42 @@ parse_outcome parse_command_line(int argc, char** argv,
       "raising it step by step");
   add_capacity_flags(*capacity_app, capacity);
 
+  compare_command compare;
+  std::vector<std::string> compare_files, compare_gates;
+  std::vector<CLI::Option*> compare_paths;
+  CLI::App* compare_app = app.add_subcommand(
+      "compare",
+      "compare runs: is the candidate worse than the base? (regression gates for relay releases)");
+  compare_app
+      ->add_option("files", compare_files,
+                   "BASE.json NEW.json [MORE.json...]: the base, then the candidate run(s); with "
+                   "--base, every file given here is a candidate run")
+      ->type_name("FILE");
+  compare_app->add_option("--base", compare.base,
+                          "a base run; repeat it for repeated runs of the base (their spread is "
+                          "part of the noise)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);  // one file per --base: the files after it are candidates
+  compare_app->add_option("--gate", compare_gates,
+                          "allowed change <field><op><signed number>[unit], e.g. "
+                          "messages.latency.p99<=+10%, connections.successRate>=-0.1, "
+                          "errors.total<=+0; repeatable; a failed gate exits 3")
+      ->type_name("EXPR")
+      ->allow_extra_args(false);
+  compare_paths.push_back(compare_app->add_option("--output", compare.output,
+                                                  "write the comparison as JSON here")
+                              ->type_name("FILE"));
+  compare_paths.push_back(compare_app->add_option("--report", compare.html,
+                                                  "write the comparison as a self-contained HTML page here")
+                              ->type_name("FILE.html"));
+  compare_app->add_flag("--force", compare.force,
+                        "compare runs whose scenario or result-changing options differ");
+  compare_app->add_flag("--all", compare.all,
+                        "show every row, also named histograms and counters that did not move");
+  compare_app->add_flag("--ignore-noise", compare.ignore_noise,
+                        "judge every change as it is, without the noise estimates");
+  add_color_option(*compare_app, color);
+
   parse_outcome outcome;
   try {
     app.parse(argc, argv);
@@ -782,7 +818,29 @@ parse_outcome parse_command_line(int argc, char** argv,
 
   parsed_command cmd;
   std::vector<std::string> problems;
-  if (report_app->parsed()) {
+  if (compare_app->parsed()) {
+    cmd.kind = command_kind::compare;
+    if (compare.base.empty()) {
+      if (compare_files.size() < 2) {
+        problems.push_back("compare: give a base and a candidate: BASE.json NEW.json (or --base "
+                           "FILE and NEW.json)");
+      } else {
+        compare.base.push_back(compare_files.front());
+        compare_files.erase(compare_files.begin());
+      }
+    } else if (compare_files.empty()) {
+      problems.push_back("compare: no candidate run: give NEW.json after the --base files");
+    }
+    compare.candidate = compare_files;
+    for (const std::string& text : compare_gates) {
+      std::string why;
+      if (auto g = metrics::parse_gate(text, &why)) compare.gates.push_back(std::move(*g));
+      else problems.push_back("--gate: " + why);
+    }
+    check_export_paths(compare_paths, problems);
+    convert_color(color, compare.color, problems);
+    cmd.compare = compare;
+  } else if (report_app->parsed()) {
     cmd.kind = command_kind::report;
     convert_slos(report_slo, report.slos, problems);
     check_export_paths(report_exports_options, problems);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "terminal.hpp"
+#include "relayload/metrics/compare.hpp"
 #include "relayload/metrics/slo_objective.hpp"
 #include "relayload/pacing/rate.hpp"
 #include "relayload/scenario/run_options.hpp"
@@ -18,7 +19,7 @@
 
 namespace relayload::cli {
 
-enum class command_kind { run, relay, aggregate, report, capacity };
+enum class command_kind { run, relay, aggregate, report, capacity, compare };
 
 /// `relayload-cli relay` options.
 struct relay_command {
@@ -56,6 +57,19 @@ struct report_command {
   report_exports exports;  ///< -o/--output is exports.html
   std::vector<metrics::slo_objective> slos;  ///< --slo, parsed
   bool fail_on_slo = false;
+  color_choice color = color_choice::automatic;  ///< --color
+};
+
+/// `relayload-cli compare [BASE.json] NEW.json [MORE.json...]` options.
+struct compare_command {
+  std::vector<std::string> base;        ///< --base files, or the first positional file
+  std::vector<std::string> candidate;   ///< the other positional files
+  std::vector<metrics::gate> gates;     ///< --gate, parsed
+  std::string output;                   ///< --output: the comparison as JSON
+  std::string html;                     ///< --report: the comparison as HTML
+  bool force = false;                   ///< --force: compare despite differing options
+  bool all = false;                     ///< --all: every row of the table
+  bool ignore_noise = false;            ///< --ignore-noise
   color_choice color = color_choice::automatic;  ///< --color
 };
 
@@ -117,6 +131,7 @@ struct parsed_command {
   std::string workload_file;
   std::optional<scenario::workload> workload;
   capacity_command capacity;
+  compare_command compare;
 };
 
 /// The result of parsing: a command to execute, or an exit code to return at once (help and

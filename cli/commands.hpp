@@ -87,6 +87,9 @@ int run_aggregate(const aggregate_command& command);
 /// ("messagesPerSession is 5 here but 3 in the first report"); for refusing a merge.
 std::string config_difference(const metrics::config_map& first, const metrics::config_map& other);
 int run_report(const report_command& command);
+/// `compare`: 0 compared (gates passed), 3 a gate failed, 1 usage, unreadable files or runs
+/// that differ (without --force).
+int run_compare(const compare_command& command);
 /// Writes --report/-o (HTML), --csv and --hdr files of `report`, each atomically, printing
 /// what was written; exit_code::ok, or usage after naming what could not be written.
 int write_report_exports(const metrics::report& report, const report_exports& exports);

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
       return cli::run_aggregate(parsed.command->aggregate);
     case cli::command_kind::report:
       return cli::run_report(parsed.command->report);
+    case cli::command_kind::compare:
+      return cli::run_compare(parsed.command->compare);
     case cli::command_kind::capacity:
       return cli::run_capacity(*parsed.command, registry);
     case cli::command_kind::run:

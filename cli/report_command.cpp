@@ -1,6 +1,7 @@
 // `relayload-cli report RESULTS.json [-o FILE.html] [--csv FILE] [--hdr DIR] [--slo EXPR]...`:
 // renders a saved or aggregated report again, judged by its own objectives or by --slo;
-// and the --report/--csv/--hdr files that `run` writes too.
+// and the --report/--csv/--hdr files that `run` writes too. The original tool's result
+// documents render as well, from the figures they carry (original_render.hpp).
 #include <fmt/core.h>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,8 @@
 
 #include "commands.hpp"
 #include "output_file.hpp"
+#include "relayload/metrics/compare.hpp"
+#include "relayload/metrics/original_render.hpp"
 #include "relayload/metrics/report_export.hpp"
 #include "relayload/metrics/report_html.hpp"
 #include "relayload/metrics/report_json.hpp"
@@ -28,6 +31,45 @@ bool write_one(const std::string& path, const std::string& content, const char* 
   }
   fmt::print("[relayload] {} written to {}\n", what, path);
   return true;
+}
+
+// An original-tool document: its summary and page, judged from its figures. It has no time
+// series and no histograms, so --csv and --hdr have nothing to write: refused, saying why.
+int run_report_original(const report_command& command, const std::string& text) {
+  std::string refused;
+  if (!command.exports.csv.empty()) {
+    refused = "--csv: " + command.input +
+              " is an original-tool document, which has no time series to export";
+  } else if (!command.exports.hdr_dir.empty()) {
+    refused = "--hdr: " + command.input +
+              " is an original-tool document, which has no histograms to export (only "
+              "whole-millisecond min/avg/p50/p95/p99/max)";
+  }
+  if (!refused.empty()) {
+    std::cerr << "relayload-cli report: error: " << refused << "\n";
+    return exit_code::usage;
+  }
+  std::string why;
+  auto parsed = metrics::parse_original_document(text, &why);
+  if (!parsed) {
+    std::cerr << "relayload-cli report: error: " << command.input << ": " << why << "\n";
+    return exit_code::usage;
+  }
+  const metrics::original_document& doc = *parsed;
+  const auto verdicts =
+      metrics::evaluate_slos(doc, command.slos.empty() ? metrics::default_slos(doc) : command.slos);
+  fmt::print("{}", metrics::render_original_summary(doc, {use_color(command.color)}, verdicts));
+  int code = exit_code::ok;
+  if (!command.exports.html.empty() &&
+      !write_one(command.exports.html, metrics::render_original_html(doc, verdicts),
+                 "HTML report")) {
+    code = exit_code::usage;
+  }
+  const bool judged = command.fail_on_slo || !command.slos.empty();
+  if (code == exit_code::ok && judged && metrics::any_failed(verdicts)) {
+    code = exit_code::slo_breach;
+  }
+  return code;
 }
 
 }  // namespace
@@ -87,8 +129,10 @@ int run_report(const report_command& command) {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  if (metrics::is_original_document(text)) return run_report_original(command, text);
   std::string why;
-  auto parsed = metrics::parse_report(buffer.str(), &why);
+  auto parsed = metrics::parse_report(text, &why);
   if (!parsed) {
     std::cerr << "relayload-cli report: error: " << command.input << ": " << why << "\n";
     return exit_code::usage;

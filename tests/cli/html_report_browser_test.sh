@@ -74,7 +74,16 @@ for s in "${!args[@]}"; do
     --output="$dir/$s.json" --report="$dir/$s.html" >"$dir/$s.log" 2>&1 &
   pids+=($!)
 done
+# A second realistic-session run, to compare with the first (the compare page below).
+# shellcheck disable=SC2086
+timeout 60 "$cli" run --scenario=realistic-session ${args[realistic-session]} --no-progress --seed=8 \
+  --output="$dir/realistic-session-2.json" >"$dir/realistic-session-2.log" 2>&1 &
+pids+=($!)
 for p in "${pids[@]}"; do wait "$p" || true; done
+# The comparison page: both runs' curves on the same axes, and a gate verdict.
+timeout 30 "$cli" compare "$dir/realistic-session.json" "$dir/realistic-session-2.json" \
+  --gate='errors.total<=+1000' --report="$dir/compare.html" >"$dir/compare.log" 2>&1 ||
+  { tail -20 "$dir/compare.log"; fail "compare of two realistic-session runs"; }
 for s in "${!args[@]}"; do
   [[ -s "$dir/$s.html" && -s "$dir/$s.json" ]] || { tail -20 "$dir/$s.log"; fail "$s: no report"; }
   grep -q "✓ Done" "$dir/$s.log" || { tail -20 "$dir/$s.log"; fail "$s: the run did not finish"; }
@@ -84,12 +93,12 @@ for s in workload capacity; do
 done
 
 # Three browsers at a time, each with its own profile.
-printf '%s\n' "${!args[@]}" workload capacity | xargs -P 3 -I{} bash -c '
+printf '%s\n' "${!args[@]}" workload capacity compare | xargs -P 3 -I{} bash -c '
   timeout 90 "$0" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --user-data-dir="$1/profile-{}" --dump-dom "file://$1/{}.html" >"$1/{}.dom" 2>"$1/{}.err"
 ' "$chromium" "$dir" || fail "chromium --dump-dom"
-for s in realistic-session workload capacity; do
+for s in realistic-session workload capacity compare; do
   browse "$dir/profile-shot-$s" --screenshot="$dir/$s.png" --window-size=1000,3800 \
     "file://$dir/$s.html" >"$dir/shot-$s.log" 2>&1 ||
     { tail -5 "$dir/shot-$s.log"; fail "chromium --screenshot of $s"; }
@@ -292,6 +301,28 @@ for s in steps:
 if dom.count('class="band measured') < len(steps):
     problems.append("capacity: the steps are not shaded on the charts over time")
 print(f"capacity: {len(steps)} steps, banner {want}: {cap['verdict']}")
+
+# The comparison: each headline latency's percentile curves and each series' p99 over time,
+# one line per run on the same axes, both runs named in the legends; the gate's verdict.
+dom = open(os.path.join(d, "compare.dom"), encoding="utf-8").read()
+p = Charts()
+p.feed(dom)
+runs = ["realistic-session.json", "realistic-session-2.json"]
+for cid in ["compare-percentiles-handshake.latency", "compare-percentiles-messages.latency",
+            "compare-series-handshakes", "compare-series-messages"]:
+    m = re.search(r'<svg[^>]*id="' + re.escape(cid) + r'"', dom)
+    if m is None:
+        problems.append(f"compare: {cid} is not an SVG chart")
+        continue
+    body = dom[m.start():dom.index("</svg>", m.start())]
+    lines = [x for x in re.findall(r'<path[^>]*class="series[^"]*"[^>]*d="([^"]*)"', body)
+             if len(re.findall(r"[ML]\s*[-0-9.]+[ ,][-0-9.]+", x)) >= 2]
+    named = [r for r in runs if r in body]
+    if len(lines) < 2 or len(named) < 2:
+        problems.append(f"compare: {cid} draws {len(lines)} lines, names {named}")
+if "errors.total&lt;=+1000" not in dom or "PASS" not in dom:
+    problems.append("compare: the gate verdict is not shown")
+print("compare: both runs drawn on the percentile and time-series charts")
 if problems:
     print("problems:\n  " + "\n  ".join(problems))
     sys.exit(1)

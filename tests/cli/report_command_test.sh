@@ -4,7 +4,13 @@
 # usage: report_command_test.sh CLI DATA_DIR
 set -u
 cli=$1; data=$2; dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*"; exit 1; }
+# expect WHAT CODE REGEX -- COMMAND...: expect.sh, quiet when it passes.
+expect() {
+  local what=$1; shift
+  bash "$here/expect.sh" "$@" >"$dir/expect.log" 2>&1 || { cat "$dir/expect.log"; fail "$what"; }
+}
 fixture=$data/report_all_charts.json  # carries 3 objectives; errors.total==0 fails
 
 # Everything from a saved report.
@@ -38,7 +44,6 @@ out=$("$cli" report "$fixture" --slo 'messages.latency.p99<=abc' 2>&1)
 out=$("$cli" report "$dir/none.json" 2>&1); [[ $? -eq 1 ]] && grep -q "cannot read '$dir/none.json'" <<<"$out" || { echo "$out"; fail "missing file"; }
 echo '{"schemaVersion": 2, "scenario": 5}' >"$dir/bad.json"
 out=$("$cli" report "$dir/bad.json" 2>&1); [[ $? -eq 1 ]] && grep -q "bad.json: scenario: expected a string" <<<"$out" || { echo "$out"; fail "corrupt report"; }
-out=$("$cli" report "$data/original_storm.json" 2>&1); [[ $? -eq 1 ]] && grep -q "schemaVersion" <<<"$out" || { echo "$out"; fail "original tool's report"; }
 python3 -c "
 import json,sys; d=json.load(open(sys.argv[1])); d['slo']=[{'expression':'</td><script>'}]
 json.dump(d,open(sys.argv[2],'w'))" "$fixture" "$dir/hostile.json"
@@ -47,6 +52,40 @@ touch "$dir/afile"
 out=$("$cli" report "$fixture" --hdr "$dir/afile" 2>&1); [[ $? -eq 1 ]] && grep -q "\-\-hdr: cannot create the folder" <<<"$out" || { echo "$out"; fail "--hdr onto a file"; }
 out=$("$cli" report "$fixture" -o "" 2>&1); [[ $? -eq 1 ]] && grep -q "\-\-output: empty path" <<<"$out" || { echo "$out"; fail "empty -o"; }
 out=$("$cli" report 2>&1); [[ $? -eq 1 ]] && grep -q "results is required" <<<"$out" || { echo "$out"; fail "no input"; }
+
+# The original tool's documents: rendered from the figures they carry, judged by --slo from
+# them (a field they do not carry has no data and fails), --csv and --hdr refused, saying why.
+storm=$data/original_storm.json; steady=$data/original_steady_messaging.json
+expect "original storm summary" 0 'RESULTS SUMMARY  \(original-tool document\)' -- "$cli" report "$storm"
+expect "original storm: no histograms line" 0 'no histograms, errors or time series' -- "$cli" report "$storm"
+expect "original storm: connect line" 0 '^Connect: +min=1ms, avg=2ms, p50=2ms, p95=3ms, p99=3ms, max=19ms$' -- "$cli" report "$storm"
+expect "original storm: connections line" 0 '^Connections: +200 attempted, 200 successful \(100\.0%\)$' -- "$cli" report "$storm"
+expect "original steady-messaging: sections" 0 '^  Exchanges: +165/165 \(100\.0%\)$' -- "$cli" report "$steady"
+expect "original steady-messaging: the original's objective" 0 '✓ PASS  messages\.latency\.p99<=400ms \(actual 6ms\)' -- "$cli" report "$steady"
+expect "original: --slo breached" 3 '✗ FAIL  messages\.latency\.p99<=5ms \(actual 6ms\)' -- "$cli" report "$steady" --slo 'messages.latency.p99<=5ms'
+expect "original: --slo on a field it does not carry" 3 '✗ FAIL  messages\.latency\.p90<=400ms \(actual no data\)' -- "$cli" report "$steady" --slo 'messages.latency.p90<=400ms'
+expect "original: --slo met" 0 '✓ PASS  connections\.successRate>=99 \(actual 100%\)' -- "$cli" report "$steady" --slo 'connections.successRate>=99' --slo 'messages.latency.p99<=10ms'
+expect "original: --fail-on-slo with no objective that applies" 0 'RESULTS SUMMARY' -- "$cli" report "$storm" --fail-on-slo
+expect "original: --csv refused" 1 'error: --csv: .*original_steady_messaging\.json is an original-tool document, which has no time series to export' -- "$cli" report "$steady" --csv "$dir/orig.csv"
+expect "original: --hdr refused" 1 'error: --hdr: .*original_storm\.json is an original-tool document, which has no histograms to export' -- "$cli" report "$storm" --hdr "$dir/orig-hdr"
+[[ ! -e $dir/orig.csv && ! -e $dir/orig-hdr ]] || fail "a refused export wrote something"
+"$cli" report "$steady" -o "$dir/orig.html" >"$dir/log" 2>&1 || { cat "$dir/log"; fail "original document to HTML"; }
+grep -q "HTML report written to $dir/orig.html" "$dir/log" || { cat "$dir/log"; fail "original HTML not announced"; }
+python3 - "$dir/orig.html" <<'PY' || fail "original document's HTML"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+assert 'id="original-document"' in h, "no banner saying what the document is"
+for chart, lines in (("chart-latency-distribution", 1), ("chart-message-latency", 2)):
+    m = re.search(r'<svg class="chart" id="%s".*?</svg>' % chart, h, re.S)
+    assert m, chart + " not drawn"
+    assert m.group(0).count('<path class="series') == lines, chart
+left = re.search(r'<div class="left-out" id="charts-left-out">(.*?)</div>', h, re.S)
+assert left and "no time series" in left.group(1) and "no histograms" in left.group(1), "left-out note"
+assert '<tr class="pass"><td><code>messages.latency.p99&lt;=400ms</code>' in h, "verdict row"
+assert "<script" not in h
+print("original document's page: charts, left-out note, verdicts")
+PY
+# Merging them stays refused (aggregate_test.sh checks the reason).
 
 # A short real run writes the same files and carries its objectives in the JSON.
 "$cli" --scenario=connection-storm --connections=40 --ramp-up=0.3 --no-progress \

@@ -43,7 +43,8 @@ std::string to_json(const comparison_document& d);
 ///   compare-percentiles-<section>  latency by percentile of each headline latency
 ///                                  (connectTime, handshake.latency, messages.latency,
 ///                                  recovery.latency), the runs' curves overlaid; an
-///                                  original-tool run as its six carried points
+///                                  original-tool run as its carried points
+///                                  (min, p50, p95, p99, max)
 ///   compare-series-<series>        p99 per interval of each series with latencies, the
 ///                                  runs side by side on one time axis (from each run's t0)
 /// `base_reports` and `candidate_reports` parallel d.base and d.candidate; nullptr for a run
