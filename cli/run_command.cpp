@@ -306,6 +306,7 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   progress_plan plan;
   plan.show = command.progress;
   metrics::report report = drive(runner, signals, plan);
+  signal_watch::raise_late_signal_for_test();
   if (report.scenario.empty()) report.scenario = info.name;
   if (report.target.empty()) report.target = options.target;
 

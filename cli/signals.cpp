@@ -2,7 +2,9 @@
 
 #include <csignal>
 #include <cerrno>
+#include <cstdlib>
 #include <ctime>
+#include <unistd.h>
 
 namespace relayload::cli {
 
@@ -30,6 +32,14 @@ int signal_watch::drain() {
   int taken = 0;
   while (wait(std::chrono::milliseconds(0)) != 0) ++taken;
   return taken;
+}
+
+void signal_watch::raise_late_signal_for_test() {
+  const char* v = std::getenv("RELAYLOAD_TEST_SIGINT_AFTER_DRIVE");
+  if (v == nullptr || *v == '\0') return;
+  // kill(), not raise(): directed at the process as a Ctrl-C from the terminal is, not at
+  // this thread.
+  ::kill(::getpid(), SIGINT);
 }
 
 int signal_watch::wait(std::chrono::milliseconds timeout) {

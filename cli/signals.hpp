@@ -25,6 +25,12 @@ class signal_watch {
   /// Takes every watched signal already pending without waiting; returns how many.
   int drain();
 
+  /// Test hook (tests/cli/signal_test.sh late): when RELAYLOAD_TEST_SIGINT_AFTER_DRIVE is set
+  /// and not empty, sends SIGINT to this process. Called once the drive loop has ended, it
+  /// stands for a second Ctrl-C that comes after the last wait() and before the exit, without
+  /// any timing: the signal stays pending (it is blocked) until drain() takes it.
+  static void raise_late_signal_for_test();
+
  private:
   sigset_t previous_mask_{};
 };

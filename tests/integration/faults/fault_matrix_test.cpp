@@ -124,6 +124,13 @@ TEST_CASE("fault: relay killed during realistic-session, every pair and message 
     relay.reset();  // gone for good: nothing listens any more
   });
   check_pairs_accounted(rep, 100);
+  // Complete, as the README's fault table says: not partial (every pair has an outcome; only a
+  // stop cuts a run short), and every message of every paired session accounted: sent (then
+  // received or failed) or, once its pair was lost, never sent.
+  CHECK_FALSE(rep.partial);
+  REQUIRE(rep.messages);
+  CHECK(rep.messages->sent + rep.counters.get("messages.notSent") ==
+        rep.connections.successful * o.messages_per_session);
   CHECK(rep.connections.successful >= 10);
   CHECK(rep.connections.failed > 0);
   // Every failed pair is named by its cause: one handshake.* entry per failed handshake,
