@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "metrics/figure_text_impl.hpp"
 #include "relayload/error.hpp"
 
 namespace relayload::metrics {
@@ -502,14 +503,8 @@ std::string_view trim(std::string_view s) {
 
 bool is_op_char(char c) { return c == '<' || c == '>' || c == '=' || c == '!'; }
 
-std::string short_number(double v) {
-  std::string s = fmt::format("{:.3f}", v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s == "-0" ? "0" : s;
-}
 
-std::string signed_number(double v) { return (v > 0 ? "+" : "") + short_number(v); }
+std::string signed_number(double v) { return (v > 0 ? "+" : "") + detail::short_number(v); }
 
 // An absolute change in the field's unit, for people: +1.2ms, -0.1pp, +3.
 std::string change_text(slo_field_kind kind, double v) {

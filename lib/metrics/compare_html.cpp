@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "metrics/html_charts_impl.hpp"
+#include "metrics/figure_text_impl.hpp"
 #include "metrics/iso_time_impl.hpp"
 #include "relayload/metrics/compare_render.hpp"
 #include "relayload/metrics/report_html.hpp"
@@ -26,42 +27,16 @@ using namespace svg_charts;  // NOLINT(google-build-using-namespace): the page's
 
 // ---- values, as the terminal table writes them ------------------------------------------
 
-std::string short_number(double v) {
-  std::string s = fmt::format("{:.3f}", v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s == "-0" ? "0" : s;
-}
 
-std::string value_text(slo_field_kind kind, double v) {
-  switch (kind) {
-    case slo_field_kind::duration:
-      return short_number(v / 1e6) + " ms";
-    case slo_field_kind::percent:
-      return short_number(v) + "%";
-    case slo_field_kind::count:
-      return v == std::floor(v) ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
-    case slo_field_kind::number:
-    default:
-      return short_number(v);
-  }
-}
+std::string value_text(slo_field_kind kind, double v) { return detail::figure_text(kind, v, " ms"); }
 
 // A change in the field's unit; percentage points for rates ("+0.5 pp").
 std::string change_text(slo_field_kind kind, double v) {
   const std::string sign = v > 0 ? "+" : v < 0 ? "−" : "±";
-  if (kind == slo_field_kind::percent) return sign + short_number(std::fabs(v)) + " pp";
+  if (kind == slo_field_kind::percent) return sign + detail::short_number(std::fabs(v)) + " pp";
   return sign + value_text(kind, std::fabs(v));
 }
 
-// Rows of named histograms and counters are detail: in the main table only when they moved.
-bool is_detail(std::string_view field) {
-  if (field.rfind("groups.", 0) == 0) {
-    const auto dot = field.find('.', 7);
-    if (dot != std::string_view::npos) field = field.substr(dot + 1);
-  }
-  return field.rfind("histograms.", 0) == 0 || field.rfind("counters.", 0) == 0;
-}
 
 // A page has room to show everything, so the detail rows measured on one side only (all of
 // them when one side is an original-tool document) wait in the collapsed table too.
@@ -219,12 +194,12 @@ std::string figure_row(const compared_figure& f) {
     change = change_text(f.kind, *f.change);
     if (f.relative && *f.change != 0.0) {
       change += fmt::format(" ({}{}%)", *f.relative > 0 ? "+" : "−",
-                            short_number(std::fabs(*f.relative)));
+                            detail::short_number(std::fabs(*f.relative)));
     }
   }
   std::string noise = "—";
   if (f.noise) {
-    noise = "±" + (f.kind == slo_field_kind::percent ? short_number(*f.noise) + " pp"
+    noise = "±" + (f.kind == slo_field_kind::percent ? detail::short_number(*f.noise) + " pp"
                                                      : value_text(f.kind, *f.noise));
   }
   std::string verdict = to_string(f.verdict);
@@ -253,7 +228,7 @@ std::string figures_section(const comparison& c) {
   for (const compared_figure& f : c.figures) {
     worse += f.verdict == change_verdict::worse;
     better += f.verdict == change_verdict::better;
-    if (is_detail(f.field) && !moved(f.verdict)) {  // same, within noise, or one side only
+    if (detail::is_detail_field(f.field) && !moved(f.verdict)) {  // same, within noise, or one side only
       more += figure_row(f);
       ++hidden;
     } else {

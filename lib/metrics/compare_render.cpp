@@ -8,32 +8,14 @@
 #include <cmath>
 
 #include "metrics/iso_time_impl.hpp"
+#include "metrics/figure_text_impl.hpp"
 
 namespace relayload::metrics {
 
 namespace {
 
-std::string short_number(double v) {
-  std::string s = fmt::format("{:.3f}", v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s == "-0" ? "0" : s;
-}
 
-// A value in its field's unit, for people: 3.125ms, 99.5%, 1200, 812.4.
-std::string value_text(slo_field_kind kind, double v) {
-  switch (kind) {
-    case slo_field_kind::duration:
-      return short_number(v / 1e6) + "ms";
-    case slo_field_kind::percent:
-      return short_number(v) + "%";
-    case slo_field_kind::count:
-      return v == std::floor(v) ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
-    case slo_field_kind::number:
-    default:
-      return short_number(v);
-  }
-}
+std::string value_text(slo_field_kind kind, double v) { return detail::figure_text(kind, v); }
 
 std::string signed_text(slo_field_kind kind, double v) {
   const std::string sign = v > 0 ? "+" : v < 0 ? "-" : "±";
@@ -42,14 +24,6 @@ std::string signed_text(slo_field_kind kind, double v) {
   return sign + magnitude;
 }
 
-// Rows of named histograms and counters are detail: shown only when they moved.
-bool is_detail(std::string_view field) {
-  if (field.rfind("groups.", 0) == 0) {
-    const auto dot = field.find('.', 7);
-    if (dot != std::string_view::npos) field = field.substr(dot + 1);
-  }
-  return field.rfind("histograms.", 0) == 0 || field.rfind("counters.", 0) == 0;
-}
 
 bool moved(change_verdict v) {
   return v == change_verdict::worse || v == change_verdict::better ||
@@ -103,7 +77,7 @@ std::string render_comparison(const comparison_document& d,
   std::vector<row> rows;
   std::size_t hidden = 0;
   for (const compared_figure& f : d.result.figures) {
-    if (!options.all && is_detail(f.field) && !moved(f.verdict)) {
+    if (!options.all && detail::is_detail_field(f.field) && !moved(f.verdict)) {
       ++hidden;
       continue;
     }
@@ -115,7 +89,7 @@ std::string render_comparison(const comparison_document& d,
     if (f.change) {
       r.change = signed_text(f.kind, *f.change);
       if (f.relative && *f.change != 0.0) {
-        r.change += fmt::format(" ({}{}%)", *f.relative > 0 ? "+" : "", short_number(*f.relative));
+        r.change += fmt::format(" ({}{}%)", *f.relative > 0 ? "+" : "", detail::short_number(*f.relative));
       }
     }
     if (f.noise) r.noise = "±" + value_text(f.kind, *f.noise);

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "metrics/figure_text_impl.hpp"
 #include "metrics/html_charts_impl.hpp"
 #include "metrics/iso_time_impl.hpp"
 #include "relayload/metrics/report_html.hpp"
@@ -105,26 +106,20 @@ std::optional<double> config_number(const original_document& d, std::string_view
 
 // ---- objectives ---------------------------------------------------------------------------
 
-std::string short_number(double v) {
-  std::string s = fmt::format("{:.3f}", v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s == "-0" ? "0" : s;
-}
 
 // As evaluate_slos() writes a report's: 312.4ms, 98.5%, 12.
 std::string format_actual(const slo_objective& o, double v) {
   switch (o.kind) {
     case slo_field_kind::duration:
-      return o.unit == slo_unit::seconds ? short_number(v / 1e9) + "s"
-                                         : short_number(v / 1e6) + "ms";
+      return o.unit == slo_unit::seconds ? detail::short_number(v / 1e9) + "s"
+                                         : detail::short_number(v / 1e6) + "ms";
     case slo_field_kind::percent:
-      return short_number(v) + "%";
+      return detail::short_number(v) + "%";
     case slo_field_kind::count:
       return fmt::format("{:.0f}", v);
     case slo_field_kind::number:
     default:
-      return short_number(v);
+      return detail::short_number(v);
   }
 }
 

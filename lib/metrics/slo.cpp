@@ -9,6 +9,7 @@
 #include <functional>
 #include <utility>
 
+#include "metrics/figure_text_impl.hpp"
 #include "relayload/error.hpp"
 
 namespace relayload::metrics {
@@ -307,26 +308,18 @@ const char* kind_words(slo_field_kind k) {
   }
 }
 
-// Up to three decimals, trailing zeros dropped: 312.4, 400, 99.95.
-std::string short_number(double v) {
-  std::string s = fmt::format("{:.3f}", v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s == "-0" ? "0" : s;
-}
-
 std::string format_actual(const slo_objective& o, double v) {
   switch (o.kind) {
     case slo_field_kind::duration:
-      return o.unit == slo_unit::seconds ? short_number(v / 1e9) + "s"
-                                         : short_number(v / 1e6) + "ms";
+      return o.unit == slo_unit::seconds ? detail::short_number(v / 1e9) + "s"
+                                         : detail::short_number(v / 1e6) + "ms";
     case slo_field_kind::percent:
-      return short_number(v) + "%";
+      return detail::short_number(v) + "%";
     case slo_field_kind::count:
       return fmt::format("{:.0f}", v);
     case slo_field_kind::number:
     default:
-      return short_number(v);
+      return detail::short_number(v);
   }
 }
 
