@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "metrics/comparison_split_impl.hpp"
 #include "metrics/figure_text_impl.hpp"
 #include "relayload/error.hpp"
 
@@ -495,13 +496,6 @@ comparison compare_runs(const std::vector<run_figures>& base,
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool is_op_char(char c) { return c == '<' || c == '>' || c == '=' || c == '!'; }
 
 
 std::string signed_number(double v) { return (v > 0 ? "+" : "") + detail::short_number(v); }
@@ -540,36 +534,19 @@ bool holds(double v, slo_op op, double t) {
 }  // namespace
 
 result<gate> parse_gate(std::string_view text, std::string* error_message) {
-  const std::string_view expr = trim(text);
+  const std::string_view expr = detail::trim(text);
   const auto fail = [&](const std::string& what) -> result<gate> {
     if (error_message != nullptr) *error_message = fmt::format("gate '{}': {}", expr, what);
     return unexpected(errc::invalid_argument);
   };
   if (expr.empty()) return fail("empty expression; expected e.g. messages.latency.p99<=+10%");
-  std::size_t op_at = 0;
-  while (op_at < expr.size() && !is_op_char(expr[op_at])) ++op_at;
-  if (op_at == expr.size()) {
-    return fail("no comparison; expected <field><op><change>[unit] with op one of <= < >= > ==");
-  }
-  std::size_t op_end = op_at;
-  while (op_end < expr.size() && is_op_char(expr[op_end])) ++op_end;
+  detail::comparison_parts parts;
+  std::string problem;
+  if (!detail::split_comparison(expr, "<change>[unit]", parts, problem)) return fail(problem);
   gate g;
   g.expression = std::string(expr);
-  g.field = std::string(trim(expr.substr(0, op_at)));
-  const std::string_view op = expr.substr(op_at, op_end - op_at);
-  if (g.field.empty()) return fail("the field is missing before '" + std::string(op) + "'");
-  if (op == "<=")
-    g.op = slo_op::less_equal;
-  else if (op == "<")
-    g.op = slo_op::less;
-  else if (op == ">=")
-    g.op = slo_op::greater_equal;
-  else if (op == ">")
-    g.op = slo_op::greater;
-  else if (op == "==")
-    g.op = slo_op::equal;
-  else
-    return fail("'" + std::string(op) + "' is not an operator; use one of <= < >= > ==");
+  g.field = parts.field;
+  g.op = parts.op;
   const auto kind = field_kind(g.field);
   if (!kind) {
     return fail("unknown field '" + g.field +
@@ -578,18 +555,18 @@ result<gate> parse_gate(std::string_view text, std::string* error_message) {
   }
   g.kind = *kind;
 
-  std::string_view rest = trim(expr.substr(op_end));
-  if (rest.empty()) return fail("the allowed change is missing after '" + std::string(op) + "'");
+  std::string_view rest = parts.rest;
+  if (rest.empty()) return fail("the allowed change is missing after '" + std::string(parts.op_text) + "'");
   double sign = 1.0;
   if (rest[0] == '+' || rest[0] == '-') {
     sign = rest[0] == '-' ? -1.0 : 1.0;
-    rest = trim(rest.substr(1));
+    rest = detail::trim(rest.substr(1));
   }
   std::size_t n = 0;
   while (n < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[n])) || rest[n] == '.'))
     ++n;
   const std::string number(rest.substr(0, n));
-  const std::string unit(trim(rest.substr(n)));
+  const std::string unit(detail::trim(rest.substr(n)));
   const auto dot = number.find('.');
   const bool well_formed =
       !number.empty() && number.front() != '.' && number.back() != '.' &&

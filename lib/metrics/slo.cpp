@@ -9,6 +9,7 @@
 #include <functional>
 #include <utility>
 
+#include "metrics/comparison_split_impl.hpp"
 #include "metrics/figure_text_impl.hpp"
 #include "relayload/error.hpp"
 
@@ -286,13 +287,6 @@ std::optional<field_info> resolve(std::string_view field) {
   return std::nullopt;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool is_op_char(char c) { return c == '<' || c == '>' || c == '=' || c == '!'; }
 
 const char* kind_words(slo_field_kind k) {
   switch (k) {
@@ -398,38 +392,21 @@ std::vector<std::string> slo_fields() {
 }
 
 result<slo_objective> parse_slo(std::string_view text, std::string* error_message) {
-  const std::string_view expr = trim(text);
+  const std::string_view expr = detail::trim(text);
   const auto fail = [&](const std::string& what) -> result<slo_objective> {
     if (error_message != nullptr) *error_message = fmt::format("SLO '{}': {}", expr, what);
     return unexpected(errc::invalid_argument);
   };
   if (expr.empty()) return fail("empty expression; expected e.g. messages.latency.p99<=400ms");
 
-  std::size_t op_at = 0;
-  while (op_at < expr.size() && !is_op_char(expr[op_at])) ++op_at;
-  if (op_at == expr.size()) {
-    return fail("no comparison; expected <field><op><number>[unit] with op one of <= < >= > ==");
-  }
-  std::size_t op_end = op_at;
-  while (op_end < expr.size() && is_op_char(expr[op_end])) ++op_end;
-
+  detail::comparison_parts parts;
+  std::string problem;
+  if (!detail::split_comparison(expr, "<number>[unit]", parts, problem)) return fail(problem);
   slo_objective o;
   o.expression = std::string(expr);
-  o.field = std::string(trim(expr.substr(0, op_at)));
-  const std::string_view op = expr.substr(op_at, op_end - op_at);
-  if (o.field.empty()) return fail("the field is missing before '" + std::string(op) + "'");
-  if (op == "<=")
-    o.op = slo_op::less_equal;
-  else if (op == "<")
-    o.op = slo_op::less;
-  else if (op == ">=")
-    o.op = slo_op::greater_equal;
-  else if (op == ">")
-    o.op = slo_op::greater;
-  else if (op == "==")
-    o.op = slo_op::equal;
-  else
-    return fail("'" + std::string(op) + "' is not an operator; use one of <= < >= > ==");
+  o.field = parts.field;
+  o.op = parts.op;
+  const std::string_view op = parts.op_text;
 
   const auto info = resolve(o.field);
   if (!info) {
@@ -441,12 +418,12 @@ result<slo_objective> parse_slo(std::string_view text, std::string* error_messag
   o.kind = info->kind;
 
   // Number, then unit.
-  const std::string_view rest = trim(expr.substr(op_end));
+  const std::string_view rest = parts.rest;
   std::size_t n = 0;
   while (n < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[n])) || rest[n] == '.'))
     ++n;
   const std::string number(rest.substr(0, n));
-  const std::string unit(trim(rest.substr(n)));
+  const std::string unit(detail::trim(rest.substr(n)));
   if (rest.empty()) return fail("the threshold is missing after '" + std::string(op) + "'");
   if (rest[0] == '-') return fail("the threshold must not be negative");
   const auto dot = number.find('.');
