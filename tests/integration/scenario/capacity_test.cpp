@@ -59,6 +59,11 @@ TEST_CASE("capacity finds the known knee of a publish-limited relay, three runs 
   raise_open_file_limit();
   sc::scenario_registry registry;
   sc::register_builtin_scenarios(registry);
+  // A run the self-check finds generator-bound (another process took the cores: ctest's
+  // RUN_SERIAL cannot keep the rest of the machine quiet) said so honestly and measured
+  // nothing about the relay; it is run again, at most twice in all. A wrong answer is never
+  // retried.
+  int bound_retries = 0;
   for (int run = 0; run < 3; ++run) {
     relayload::relay::embedded_relay_options ro;
     ro.port = 0;
@@ -87,6 +92,14 @@ TEST_CASE("capacity finds the known knee of a publish-limited relay, three runs 
       continue;
     }
 #endif
+    if (c.generator_bound && bound_retries < 2) {
+      CHECK(c.verdict.find("the generator was the limit") != std::string::npos);
+      WARN("run " << run << " was generator-bound (the machine is busy); running it again");
+      ++bound_retries;
+      --run;
+      relay.stop();
+      continue;
+    }
     // One thread and a few sessions a second, alone on the machine ([serial]): the generator
     // keeps its schedule.
     REQUIRE_FALSE(c.generator_bound);
