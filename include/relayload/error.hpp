@@ -4,6 +4,7 @@
 // through unchanged; condition equivalence maps them onto the same classes.
 #pragma once
 
+#include <string>
 #include <system_error>
 
 namespace relayload {
@@ -75,6 +76,13 @@ std::error_condition classify(const std::error_code& ec) noexcept;
 const char* to_string(errc e) noexcept;
 /// Stable snake_case name of a condition ("transport_failure"), or "unknown".
 const char* to_string(condition c) noexcept;
+
+/// Stable name of any error code, the one reports count causes by: an errc's to_string(errc)
+/// ("reply_timeout"); the socket errors a load test meets every day by name
+/// ("connection_refused", "connection_reset", "timed_out", "eof", ...); resolver errors as
+/// "dns_<value>"; anything else "<category>:<value>" ("websocketpp.transport:2"). Never
+/// empty; the empty code is "system:0".
+std::string to_string(const std::error_code& ec);
 
 }  // namespace relayload
 

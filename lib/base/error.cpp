@@ -110,6 +110,27 @@ std::error_condition classify_own(errc e) noexcept {
   return {};
 }
 
+// Readable names for the socket errors a load test meets every day; anything else keeps
+// "<category>:<value>", which is stable too.
+const char* errno_name(int ev) noexcept {
+  switch (ev) {
+    case ECONNREFUSED: return "connection_refused";
+    case ECONNRESET: return "connection_reset";
+    case ECONNABORTED: return "connection_aborted";
+    case ETIMEDOUT: return "timed_out";
+    case EPIPE: return "broken_pipe";
+    case EHOSTUNREACH: return "host_unreachable";
+    case ENETUNREACH: return "network_unreachable";
+    case EADDRNOTAVAIL: return "address_not_available";
+    case EADDRINUSE: return "address_in_use";
+    case EMFILE: return "too_many_open_files";
+    case ENFILE: return "too_many_files_in_system";
+    case ENOBUFS: return "no_buffer_space";
+    case ECANCELED: return "operation_aborted";
+    default: return nullptr;
+  }
+}
+
 std::error_condition classify_system(int ev) noexcept {
   switch (ev) {
     case EMFILE:
@@ -210,6 +231,26 @@ const char* to_string(errc e) noexcept {
     case errc::corrupt_data: return "corrupt_data";
   }
   return "unknown";
+}
+
+std::string to_string(const std::error_code& ec) {
+  if (ec.category() == error_category()) return to_string(static_cast<errc>(ec.value()));
+  // By category name, not identity: a category object of another copy of Asio (or one
+  // compiled into a user's shared library) still gets the same names.
+  const std::string cat = ec.category().name();
+  if (cat == "system" || cat == "generic" || cat == "asio.system") {
+    if (const char* n = errno_name(ec.value())) return n;
+  }
+  if (cat == "asio.misc") {
+    switch (ec.value()) {
+      case asio::error::already_open: return "already_open";
+      case asio::error::eof: return "eof";
+      case asio::error::not_found: return "not_found";
+      default: break;
+    }
+  }
+  if (cat == "asio.netdb" || cat == "asio.addrinfo") return "dns_" + std::to_string(ec.value());
+  return cat + ":" + std::to_string(ec.value());
 }
 
 const char* to_string(condition c) noexcept {

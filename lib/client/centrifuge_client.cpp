@@ -433,7 +433,7 @@ class centrifuge_client::impl final : public transport_handler,
       e.error = make_error_code(errc::disconnected);
       e.close_code = info.remote_code == net::close_code::no_status ? info.remote_code : 0;
     }
-    lose_connection(e, info.remote_reason, reconnect, true, now);
+    lose_connection(e, info.remote_reason, reconnect, true, now, &info);
   }
 
   // ---- timer ---------------------------------------------------------------------------
@@ -529,8 +529,10 @@ class centrifuge_client::impl final : public transport_handler,
 
   /// The connection (or attempt) is over: fail what was in flight, move subscriptions back
   /// to subscribing, close the transport if it is still up, then reconnect or stop.
+  /// `transport`: how the WebSocket ended, when its end is the cause (for on_attempt_failed).
   void lose_connection(const client_error& cause, std::string_view reason, bool reconnect,
-                       bool transport_ended, time_point now) {
+                       bool transport_ended, time_point now,
+                       const net::close_info* transport = nullptr) {
     const bool established = state_ == client_state::connected;
     const std::uint64_t session = ++session_;
     open_ = false;
@@ -564,6 +566,10 @@ class centrifuge_client::impl final : public transport_handler,
       if (outcome_pending_ && reconnect) {
         ++outcome_.retries;
         if (outcome_.errors.size() < opts_->max_recorded_errors) outcome_.errors.push_back(cause);
+      }
+      if (callbacks_.on_attempt_failed) {
+        callbacks_.on_attempt_failed(cause, transport, reconnect);
+        if (detached_) return;
       }
       if (callbacks_.on_error) {
         callbacks_.on_error(cause);

@@ -11,7 +11,7 @@ std::string client_error::cause() const {
   }
   if (close_code != 0) return "close_" + std::to_string(close_code);
   if (!error) return "none";
-  return metrics::error_tally::cause_of(error);
+  return relayload::to_string(error);
 }
 
 condition client_error::condition_of() const noexcept {

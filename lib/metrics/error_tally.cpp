@@ -1,7 +1,5 @@
 #include "relayload/metrics/error_tally.hpp"
 
-#include <cerrno>
-
 #include <limits>
 
 namespace relayload::metrics {
@@ -28,47 +26,8 @@ void error_tally::add(const std::error_code& ec, std::uint64_t n) {
   add(cause_of(ec), condition_of(ec), n);
 }
 
-namespace {
-
-// Readable names for the socket errors a load test meets every day; anything else keeps
-// "<category>:<value>", which is stable too.
-const char* errno_name(int ev) noexcept {
-  switch (ev) {
-    case ECONNREFUSED: return "connection_refused";
-    case ECONNRESET: return "connection_reset";
-    case ECONNABORTED: return "connection_aborted";
-    case ETIMEDOUT: return "timed_out";
-    case EPIPE: return "broken_pipe";
-    case EHOSTUNREACH: return "host_unreachable";
-    case ENETUNREACH: return "network_unreachable";
-    case EADDRNOTAVAIL: return "address_not_available";
-    case EADDRINUSE: return "address_in_use";
-    case EMFILE: return "too_many_open_files";
-    case ENFILE: return "too_many_files_in_system";
-    case ENOBUFS: return "no_buffer_space";
-    case ECANCELED: return "operation_aborted";
-    default: return nullptr;
-  }
-}
-
-}  // namespace
-
 std::string error_tally::cause_of(const std::error_code& ec) {
-  if (ec.category() == error_category()) return to_string(static_cast<errc>(ec.value()));
-  const std::string cat = ec.category().name();
-  if (cat == "system" || cat == "generic" || cat == "asio.system") {
-    if (const char* n = errno_name(ec.value())) return n;
-  }
-  if (cat == "asio.misc") {
-    switch (ec.value()) {
-      case 2: return "eof";  // asio::error::eof
-      case 1: return "already_open";
-      case 3: return "not_found";
-      default: break;
-    }
-  }
-  if (cat == "asio.netdb" || cat == "asio.addrinfo") return "dns_" + std::to_string(ec.value());
-  return cat + ":" + std::to_string(ec.value());
+  return relayload::to_string(ec);
 }
 
 condition error_tally::condition_of(const std::error_code& ec) noexcept {

@@ -271,6 +271,20 @@ std::error_code dapp_client::submit_otp(std::string_view code) {
   return as_dapp(*impl_).submit_otp(code);
 }
 
+void dapp_client::post_submit_otp(std::string code, otp_handler done) {
+  // impl_ is set once at construction, so reading it here races with nothing but the
+  // destructor (excluded by contract). The posted call holds the impl weakly: once the
+  // dapp_client is gone, the impl is detached or freed and the code is not submitted.
+  std::weak_ptr<party::impl> weak = impl_;
+  asio::io_context& io = impl_->io_context();
+  asio::post(io, [weak, code = std::move(code), done = std::move(done)] {
+    const auto p = weak.lock();
+    const std::error_code ec = p && !p->detached() ? as_dapp(*p).submit_otp(code)
+                                                   : make_error_code(errc::cancelled);
+    if (done) done(ec);
+  });
+}
+
 void dapp_client::cancel_otp() {
   const auto keep = impl_;
   as_dapp(*impl_).cancel_otp();

@@ -122,6 +122,10 @@ void party::impl::open_transport() {
       self->callbacks_.on_link_restored(info);
     }
   };
+  cb.on_connect_failed = [current](const connect_failure& f) {
+    auto self = current();
+    if (self && self->callbacks_.on_connect_failed) self->callbacks_.on_connect_failed(f);
+  };
   cb.on_disconnected = [current](const client::disconnected_info& info) {
     auto self = current();
     if (self && self->callbacks_.on_link_lost) self->callbacks_.on_link_lost(info);

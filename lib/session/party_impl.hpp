@@ -41,6 +41,9 @@ class party::impl : public std::enable_shared_from_this<party::impl> {
   transport_stats stats() const noexcept;
   const transport* current_transport() const noexcept { return transport_.get(); }
   const nonce_store& nonces() const noexcept { return nonces_; }
+  bool detached() const noexcept { return detached_; }
+  /// The shard's io_context (a reference fixed at construction: readable from any thread).
+  asio::io_context& io_context() const noexcept { return ctx_.timers.context().io_context(); }
 
   party_callbacks callbacks_;
 

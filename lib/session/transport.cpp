@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "relayload/client/probe.hpp"
 #include "relayload/error.hpp"
 #include "relayload/wire/envelope.hpp"
 
@@ -73,6 +74,10 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
     cb.on_stopped = [weak](client::stop_reason r, const client::client_error& e) {
       if (auto self = weak.lock()) self->on_stopped(r, e);
     };
+    cb.on_attempt_failed = [weak](const client::client_error& e, const net::close_info* t,
+                                  bool will_retry) {
+      if (auto self = weak.lock()) self->on_attempt_failed(e, t, will_retry);
+    };
   }
 
   // ---- public API ----------------------------------------------------------------------
@@ -84,6 +89,8 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
       return;
     }
     connect_done_ = std::move(done);
+    connect_started_ = timers_.now();
+    attempts_before_ = client_->attempts();
     const std::error_code ec = client_->connect(intended, source_);
     if (ec) {
       auto d = std::move(connect_done_);
@@ -257,6 +264,33 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
     done(o.connected() ? std::error_code{} : o.cause.error);
   }
 
+  void on_attempt_failed(const client::client_error& e, const net::close_info* t,
+                         bool will_retry) {
+    if (detached_ || !callbacks_.on_connect_failed) return;
+    // Named exactly as the CLI's pre-flight probe names a failed attempt.
+    client::probe_failure f;
+    f.error = e;
+    if (t != nullptr) f.transport = *t;
+    // Counted from the start of this effort: connect(), or the loss of the connection.
+    const std::uint64_t attempt = client_->attempts() - attempts_before_;
+    f.attempts = static_cast<std::uint32_t>(attempt);
+    f.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.now() -
+                                                                      connect_started_);
+    const client::probe_result r = client::diagnose(opts_->client->url, f);
+    connect_failure c;
+    c.attempt = attempt;
+    c.error = e.error;
+    c.cause = r.cause;
+    c.detail = r.diagnosis;
+    c.hint = r.hint;
+    c.http_status = t != nullptr ? t->http_status : 0;
+    // What the client does, which follows the same rules (client::on_attempt_failure,
+    // on_close_code, on_connect_error) as the probe's verdict.
+    c.permanent = !will_retry;
+    c.client = e;
+    callbacks_.on_connect_failed(c);
+  }
+
   void on_connected(const client::connected_info& info) {
     if (detached_) return;
     if (info.reconnect) ++stats_.reconnects;
@@ -270,6 +304,8 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
   void on_disconnected(const client::disconnected_info& info) {
     if (detached_) return;
     ++stats_.disconnects;
+    connect_started_ = timers_.now();  // reconnect attempts count from here
+    attempts_before_ = client_->attempts();
     if (callbacks_.on_disconnected) callbacks_.on_disconnected(info);
   }
 
@@ -547,6 +583,8 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
   task_id retry_ = 0;
   bool drain_posted_ = false;
   done_handler connect_done_;
+  time_point connect_started_{};        // of the current connect effort
+  std::uint64_t attempts_before_ = 0;  // the client's attempts before it
   done_handler disconnect_done_;
   bool disconnecting_ = false;
   bool detached_ = false;

@@ -9,6 +9,7 @@
 
 #include "relayload/client/client_error.hpp"
 #include "relayload/client/connect_outcome.hpp"
+#include "relayload/net/close_info.hpp"
 #include "relayload/net/connect_timings.hpp"
 
 namespace relayload::client {
@@ -69,6 +70,16 @@ struct client_callbacks {
   /// in connect_outcome::retries). Losses of established connections go to
   /// on_disconnected instead. Event order of a failure: on_error, on_outcome, on_stopped.
   std::function<void(const client_error& error)> on_error;
+  /// The same failures as on_error, just before it, with what a diagnosis needs (see
+  /// client::diagnose() in probe.hpp): `transport` is how the WebSocket attempt ended when its
+  /// end was the cause — HTTP status of a refused upgrade, OpenSSL's verification result,
+  /// the peer's close code — and nullptr otherwise (connect error reply, reply timeout,
+  /// undecodable reply); valid during the call. `will_retry`: false when the cause is
+  /// permanent (client::on_attempt_failure, on_close_code, on_connect_error say stop) and the
+  /// client stops at once.
+  std::function<void(const client_error& error, const net::close_info* transport,
+                     bool will_retry)>
+      on_attempt_failed;
   /// The client has stopped for good; the last event of a connect().
   std::function<void(stop_reason reason, const client_error& cause)> on_stopped;
 };

@@ -31,8 +31,8 @@ struct client_error {
   std::chrono::steady_clock::time_point at{};
 
   /// Stable cause name for reports: "server_error_<code>" for error replies, "close_<code>"
-  /// for peer close codes, else relayload::to_string(errc) ("no_ping", "reply_timeout") or
-  /// metrics::error_tally::cause_of()'s "<category>:<value>" for transport codes.
+  /// for peer close codes, else relayload::to_string(error) ("no_ping", "reply_timeout",
+  /// "connection_refused", "<category>:<value>").
   std::string cause() const;
   /// The coarse class: remote_rejected for error replies and terminal close codes,
   /// transport_failure for other close codes, else relayload::classify(error).

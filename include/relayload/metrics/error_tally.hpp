@@ -40,7 +40,7 @@ class error_tally {
   /// Adds `n` failures of `ec`, named by cause_of() and classified by relayload::classify().
   void add(const std::error_code& ec, std::uint64_t n = 1);
 
-  /// The stable cause name of an error code (see the class comment).
+  /// The stable cause name of an error code: relayload::to_string(ec) (see the class comment).
   static std::string cause_of(const std::error_code& ec);
   /// The relayload condition of an error code, or condition{} (0) when it has none.
   static condition condition_of(const std::error_code& ec) noexcept;

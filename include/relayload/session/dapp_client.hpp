@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -17,8 +18,10 @@ namespace relayload::session {
 
 /// What dapp_client::connect() is asked to do.
 struct dapp_connect_options {
-  /// The JS dApp's default is untrusted; the original load test always used trusted.
-  wire::session_mode mode = wire::session_mode::untrusted;
+  /// Trusted by default, like session_pair's pair_options::mode and the original load test
+  /// (trusted mode everywhere unless said otherwise). It used to default to untrusted, the
+  /// JS dApp's default (see CHANGELOG.md): for the OTP flow set `mode = untrusted` explicitly.
+  wire::session_mode mode = wire::session_mode::trusted;
   /// The raw JSON of an initialMessage payload (`{"type":"message","payload":<this>}` goes
   /// into the SessionRequest, unencrypted); empty: no initialMessage.
   std::string initial_payload;
@@ -43,7 +46,8 @@ struct dapp_connect_options {
 /// - Application messages that arrive while CONNECTING are held and delivered once
 ///   CONNECTED (delivery::buffered) instead of being lost (§6 Q6).
 ///
-/// Thread safety and lifetime: see party.
+/// Thread safety and lifetime: see party; the one call safe from any thread is
+/// post_submit_otp().
 class dapp_client final : public party {
  public:
   /// `client_id`: the transport clientId; empty: a fresh UUID v4. `seed` fixes the
@@ -65,7 +69,29 @@ class dapp_client final : public party {
   /// The OTP the user typed. errc::invalid_argument when no OTP is being asked for.
   /// Outcome by events: on_connected, or on_error (otp_mismatch not fatal while attempts
   /// remain, then fatal; handshake_timeout when past the deadline).
+  /// submit_otp() and cancel_otp() must be called on the shard's thread, like every other
+  /// call (see party). From another thread (a UI or console thread that reads the code the
+  /// user typed) use post_submit_otp().
   std::error_code submit_otp(std::string_view code);
+
+  /// Completion of post_submit_otp(): submit_otp()'s result, or errc::cancelled when the
+  /// client was destroyed before the code reached it.
+  using otp_handler = std::function<void(std::error_code ec)>;
+
+  /// The cross-thread way to enter the OTP: posts submit_otp(code) onto the client's
+  /// io_context (the session_context's) and returns at once; `done` (may be empty) runs
+  /// there with its result. Safe from any thread while this dapp_client exists (the call
+  /// itself must not race with its destructor); when the client is destroyed before the
+  /// posted call runs, `done` gets errc::cancelled. The outcome of the handshake still
+  /// arrives as on_connected / on_error on the shard's thread. Example:
+  ///
+  ///     std::thread ui([&] {
+  ///       std::string code;
+  ///       std::getline(std::cin, code);
+  ///       dapp.post_submit_otp(code, [](std::error_code ec) { /* on the io thread */ });
+  ///     });
+  ///     client::run_until(io, [&] { return connected || failed; }, 60s);  // see run_until.hpp
+  void post_submit_otp(std::string code, otp_handler done = {});
   /// The user gives up: the handshake fails with errc::cancelled.
   void cancel_otp();
 

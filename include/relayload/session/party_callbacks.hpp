@@ -90,6 +90,11 @@ struct party_callbacks {
   std::function<void(const received_message& m)> on_message;
   /// A failure (see party_error::fatal).
   std::function<void(const party_error& e)> on_error;
+  /// Every failed connect attempt of the party's transport, with its cause and detail (HTTP
+  /// status, TLS reason, Centrifugo code; see connect_failure). A transient cause is
+  /// followed by a redial; a permanent one (connect_failure::permanent) ends the handshake
+  /// at once: on_error{connect, failure.error} follows, not a connect timeout 30 s later.
+  std::function<void(const connect_failure& failure)> on_connect_failed;
   /// The WebSocket under the party dropped / came back (the client reconnects by itself).
   std::function<void(const client::disconnected_info& info)> on_link_lost;
   std::function<void(const client::connected_info& info)> on_link_restored;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -54,6 +55,39 @@ using publish_handler = std::function<void(std::error_code ec, const publish_inf
 /// Completion of connect(), subscribe() and disconnect().
 using done_handler = std::function<void(std::error_code ec)>;
 
+/// One failed connect attempt of a transport's Centrifugo client (the first connect or a
+/// reconnect), named with the taxonomy of the CLI's pre-flight probe (client::diagnose()).
+struct connect_failure {
+  /// 1-based: the attempts of this connect effort so far, this one included (counted from
+  /// connect(), and again from 1 after the loss of an established connection).
+  std::uint64_t attempt = 0;
+  /// The cause: a system code (connection refused, reset), errc::handshake_rejected (the
+  /// upgrade was refused: see http_status), errc::certificate_rejected,
+  /// errc::tls_handshake_failed, errc::server_error (a connect error reply:
+  /// client.server_code), errc::disconnected (a close code: client.close_code),
+  /// errc::connect_timeout, errc::reply_timeout, ...
+  std::error_code error;
+  /// Its stable name, as reports count it: "connection_refused", "handshake_rejected",
+  /// "certificate_rejected", "server_error_3501", "close_3500", ...
+  std::string cause;
+  /// One line with the detail that names it: "WebSocket upgrade of ws://h:1/x refused: HTTP
+  /// 404 Not Found", "TLS certificate of h:443 rejected: self-signed certificate",
+  /// "connection refused by 127.0.0.1:9 (2 attempts in 0.3 s)".
+  std::string detail;
+  /// What to change (in relayload-cli's flag names, which the option fields share); may be
+  /// empty.
+  std::string hint;
+  /// The HTTP status of a refused upgrade (404, 503, ...); else 0.
+  int http_status = 0;
+  /// No retry can fix it (HTTP 4xx other than 408/429 on the upgrade, a certificate this
+  /// side refused, a permanent Centrifugo connect error or close code, unusable options):
+  /// the client does not redial, and a party that was connecting fails at once with `error`
+  /// (on_error, stage connect). False: the client redials with backoff.
+  bool permanent = false;
+  /// Everything the client saw (close code, server code and its temporary flag, time).
+  client::client_error client;
+};
+
 /// Transport events; empty members are skipped. All run on the shard's thread, never from
 /// inside a transport call. A callback may call the transport and may destroy it.
 struct transport_callbacks {
@@ -69,6 +103,8 @@ struct transport_callbacks {
   /// Every loss of an established connection (real WebSocket drops, counted apart from
   /// protocol failures: the original tool's F9).
   std::function<void(const client::disconnected_info& info)> on_disconnected;
+  /// Every failed connect attempt, with its cause (before on_stopped when it is permanent).
+  std::function<void(const connect_failure& failure)> on_connect_failed;
   /// The client under the transport stopped for good (terminal code, gave up, closed).
   std::function<void(client::stop_reason reason, const client::client_error& cause)> on_stopped;
 };

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <asio/error.hpp>
+#include <cerrno>
+#include <ios>
 #include <string>
 
 #include "relayload/error.hpp"
@@ -66,4 +68,24 @@ TEST_CASE("result<T> holds a value or an error", "[base]") {
   relayload::result<void> failed = relayload::unexpected(errc::cancelled);
   CHECK(failed.error() == errc::cancelled);
   CHECK_THROWS_AS(failed.value(), std::system_error);
+}
+
+TEST_CASE("to_string(error_code) names every code stably", "[base]") {
+  using relayload::to_string;
+  // relayload codes: the errc names.
+  CHECK(to_string(std::error_code(errc::reply_timeout)) == "reply_timeout");
+  CHECK(to_string(std::error_code(errc::certificate_rejected)) ==
+        to_string(errc::certificate_rejected));
+  // Everyday socket errors by name, whichever category carries them.
+  CHECK(to_string(std::make_error_code(std::errc::connection_refused)) == "connection_refused");
+  CHECK(to_string(std::error_code(ECONNRESET, std::system_category())) == "connection_reset");
+  CHECK(to_string(asio::error::make_error_code(asio::error::connection_refused)) ==
+        "connection_refused");
+  CHECK(to_string(asio::error::make_error_code(asio::error::eof)) == "eof");
+  CHECK(to_string(asio::error::make_error_code(asio::error::host_not_found)) == "dns_1");
+  // Anything else: "<category>:<value>".
+  CHECK(to_string(std::error_code(EDOM, std::generic_category())) ==
+        "generic:" + std::to_string(EDOM));
+  CHECK(to_string(std::error_code(1234, std::iostream_category())) == "iostream:1234");
+  CHECK(to_string(std::error_code()) == "system:0");
 }

@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <asio/error.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "fake_transport.hpp"
 #include "relayload/client/centrifuge_client.hpp"
@@ -163,6 +165,50 @@ TEST_CASE("an upgrade answered 404 stops; 503 and refused keep today's backoff",
     h.advance(std::chrono::seconds(6));
     CHECK(c.attempts() == 2);
   }
+}
+
+TEST_CASE("on_attempt_failed gives each failed attempt's close_info and whether it is retried",
+          "[client][errors]") {
+  harness h;
+  centrifuge_client c(h.ctx, test_options());
+  struct seen {
+    client_error error;
+    std::optional<net::close_info> transport;
+    bool will_retry = false;
+  };
+  std::vector<seen> attempts;
+  int errors = 0;
+  c.callbacks().on_attempt_failed = [&](const client_error& e, const net::close_info* t,
+                                        bool will_retry) {
+    CHECK(errors == static_cast<int>(attempts.size()));  // just before on_error
+    attempts.push_back({e, t != nullptr ? std::optional<net::close_info>(*t) : std::nullopt,
+                        will_retry});
+  };
+  c.callbacks().on_error = [&](const client_error&) { ++errors; };
+  REQUIRE(!c.connect());
+  h.pump();
+  h.last().fail_with(http_refusal(503, "Service Unavailable"));
+  h.pump();
+  h.advance(std::chrono::seconds(6));  // the redial
+  REQUIRE(c.attempts() == 2);
+  h.last().fail_with(http_refusal(404, "Not Found"));
+  h.pump();
+  REQUIRE(attempts.size() == 2);
+  CHECK(errors == 2);
+  CHECK(attempts[0].error.cause() == "handshake_rejected");
+  REQUIRE(attempts[0].transport);
+  CHECK(attempts[0].transport->http_status == 503);
+  CHECK(attempts[0].will_retry);
+  REQUIRE(attempts[1].transport);
+  CHECK(attempts[1].transport->http_status == 404);
+  CHECK(attempts[1].transport->http_reason == "Not Found");
+  CHECK_FALSE(attempts[1].will_retry);  // permanent: the client stops
+  CHECK(c.state() == client_state::stopped);
+  // The probe's verdict on the same attempt agrees.
+  probe_failure f;
+  f.error = attempts[1].error;
+  f.transport = attempts[1].transport;
+  CHECK(diagnose(c.options().url, f).permanent);
 }
 
 TEST_CASE("diagnose: certificate problems name OpenSSL's reason and hint at --ca-file",

@@ -11,6 +11,7 @@
 #include "golden_mwp.hpp"
 #include "relayload/session/dapp_client.hpp"
 #include "relayload/session/ecies_key_manager.hpp"
+#include "relayload/session/session_pair.hpp"
 #include "relayload/session/wallet_client.hpp"
 #include "relayload/wire/envelope.hpp"
 #include "relayload/wire/json_string.hpp"
@@ -504,4 +505,11 @@ TEST_CASE("reconnect: an established party resubscribes with recovery in the con
       "{\"connect\":{\"name\":\"js\"},\"id\":7}\n"
       R"({"subscribe":{"channel":"session:7c9e6679-7425-40de-944b-e07fc1f90ae7","positioned":true,"recoverable":true,"recover":true,"epoch":"AbCdEfGh"},"id":8})");
   CHECK(dapp_conn->summary()[2] == "history session#9");
+}
+
+TEST_CASE("a dApp connect defaults to trusted mode, as a session pair does",
+          "[session][party]") {
+  // Both entry points agree; untrusted (the JS dApp's default) is asked for explicitly.
+  CHECK(dapp_connect_options{}.mode == wire::session_mode::trusted);
+  CHECK(pair_options{}.mode == wire::session_mode::trusted);
 }

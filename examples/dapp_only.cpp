@@ -1,0 +1,165 @@
+// dapp_only — the dApp side of one MWP session, alone, against a wallet somewhere else (a real
+// wallet, or example_wallet_only): a standalone session::dapp_client, no session_pair.
+//
+// It creates the SessionRequest and writes it (JSON) to a file — where a real dApp would
+// show it as a QR code — then waits for the wallet's handshake. Untrusted mode asks for the
+// OTP the wallet shows on standard input, from a thread of its own
+// (dapp_client::post_submit_otp). Once connected it sends one request and waits for the
+// answer, then disconnects.
+//
+// Run: example_dapp_only --target ws://host:port/connection/websocket --request-file PATH
+//                        [--untrusted] [--mock-keys] [--timeout SECONDS]
+// Then start the wallet with the same file (example_wallet_only --request-file PATH ...).
+// Exit code 0 when the request was answered.
+#include <asio.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "one_side.hpp"
+#include "relayload/client/run_until.hpp"
+#include "relayload/error.hpp"
+#include "relayload/session/dapp_client.hpp"
+#include "relayload/wire/session_request.hpp"
+
+namespace rl = relayload;
+namespace session = relayload::session;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct args {
+  std::string target;
+  std::string request_file;
+  bool untrusted = false;
+  bool mock_keys = false;  // the JS load tests' base64 "cipher"; real wallets use ECIES
+  std::chrono::seconds timeout{60};
+};
+
+std::optional<args> parse(int argc, char** argv) {
+  args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (k == "--target" && has_value) {
+      a.target = argv[++i];
+    } else if (k == "--request-file" && has_value) {
+      a.request_file = argv[++i];
+    } else if (k == "--timeout" && has_value) {
+      a.timeout = std::chrono::seconds(std::atoi(argv[++i]));
+    } else if (k == "--untrusted") {
+      a.untrusted = true;
+    } else if (k == "--mock-keys") {
+      a.mock_keys = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (a.target.empty() || a.request_file.empty()) return std::nullopt;
+  return a;
+}
+
+/// Writes `text` to `path` atomically (a temporary file renamed), so that a wallet polling
+/// for the file never reads half of it.
+bool write_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto a = parse(argc, argv);
+  if (!a) {
+    std::fprintf(stderr,
+                 "usage: %s --target URL --request-file PATH [--untrusted] [--mock-keys] "
+                 "[--timeout SECONDS]\n",
+                 argv[0]);
+    return 2;
+  }
+  const auto url = rl::net::ws_url::parse(a->target);
+  if (!url) {
+    std::fprintf(stderr, "not a ws:// or wss:// URL: %s\n", a->target.c_str());
+    return 2;
+  }
+
+  // The shard: one io_context (run on this thread) and what every party of it shares.
+  example::one_side side(*url, a->mock_keys);
+  asio::io_context& io = side.io;
+
+  session::dapp_client dapp(*side.session);
+  bool connected = false;
+  bool failed = false;
+  std::optional<std::string> answer;
+  auto& cb = dapp.callbacks();
+  example::log_failures(cb, "dapp", failed);
+  cb.on_connected = [&](const session::party_connected_info&) {
+    connected = true;
+    std::printf("dapp: connected\n");
+  };
+  cb.on_message = [&](const session::received_message& m) { answer = std::string(m.payload); };
+
+  // Untrusted: the user types the code the wallet shows. Reading stdin blocks, so it runs
+  // on a thread of its own and hands the code to the loop with post_submit_otp.
+  std::thread console;
+  cb.on_otp_required = [&](const session::otp_request& r) {
+    std::printf("dapp: enter the OTP the wallet shows (%u attempts left): ", r.attempts_left);
+    std::fflush(stdout);
+    if (console.joinable()) console.join();  // the previous (wrong) code's reader
+    console = std::thread([&dapp] {
+      std::string code;
+      if (!std::getline(std::cin, code)) code.clear();  // EOF: an empty code, a mismatch
+      dapp.post_submit_otp(code, [](std::error_code ec) {
+        if (ec) std::fprintf(stderr, "dapp: OTP not taken: %s\n", rl::to_string(ec).c_str());
+      });
+    });
+  };
+
+  session::dapp_connect_options options;  // trusted unless --untrusted
+  if (a->untrusted) options.mode = rl::wire::session_mode::untrusted;
+  const auto request = dapp.connect(options);
+  if (!request) {
+    std::fprintf(stderr, "dapp: connect: %s\n", rl::to_string(request.error()).c_str());
+    return 1;
+  }
+  if (!write_file(a->request_file, rl::wire::encode_session_request(*request))) {
+    std::fprintf(stderr, "dapp: cannot write %s\n", a->request_file.c_str());
+    return 1;
+  }
+  std::printf("dapp: SessionRequest %s written to %s; waiting for the wallet\n",
+              request->id.c_str(), a->request_file.c_str());
+  std::fflush(stdout);
+
+  using rl::client::run_until;
+  bool ok = run_until(io, [&] { return connected || failed; }, a->timeout) && connected;
+  if (ok) {
+    dapp.send_message(R"({"id":1,"method":"eth_accounts","params":[]})",
+                      [&](std::error_code ec, const session::publish_info&) {
+                        if (ec) failed = true;
+                      });
+    ok = run_until(io, [&] { return answer.has_value() || failed; }, a->timeout) &&
+         answer.has_value();
+    if (ok) std::printf("dapp: answer %s\n", answer->c_str());
+  } else if (!failed) {
+    std::fprintf(stderr, "dapp: no wallet within %lld s\n",
+                 static_cast<long long>(a->timeout.count()));
+  }
+  bool closed = false;
+  dapp.disconnect([&](std::error_code) { closed = true; });
+  run_until(io, [&] { return closed; }, 5s);
+  // A console thread still blocked in getline (the handshake failed while it waited) cannot
+  // be interrupted portably: leave without joining it.
+  if (console.joinable()) console.detach();
+  return ok ? 0 : 1;
+}

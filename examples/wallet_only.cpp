@@ -1,0 +1,162 @@
+// wallet_only — the wallet side of one MWP session, alone, against a dApp somewhere else (a
+// real dApp, or example_dapp_only): a standalone session::wallet_client, no session_pair.
+//
+// It reads the dApp's SessionRequest (JSON) from a file — where a real wallet would scan a QR
+// code — waiting for the file to appear, then answers the handshake (in untrusted mode it
+// prints the OTP for the user to type into the dApp) and answers every request the dApp
+// sends until --answers requests were answered.
+//
+// Run: example_wallet_only --target ws://host:port/connection/websocket --request-file PATH
+//                          [--answers N] [--mock-keys] [--timeout SECONDS]
+// Exit code 0 when N requests were answered.
+#include <asio.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "one_side.hpp"
+#include "relayload/client/run_until.hpp"
+#include "relayload/error.hpp"
+#include "relayload/session/wallet_client.hpp"
+#include "relayload/wire/session_request.hpp"
+
+namespace rl = relayload;
+namespace session = relayload::session;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct args {
+  std::string target;
+  std::string request_file;
+  int answers = 1;
+  bool mock_keys = false;  // must match the dApp's key manager
+  std::chrono::seconds timeout{60};
+};
+
+std::optional<args> parse(int argc, char** argv) {
+  args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (k == "--target" && has_value) {
+      a.target = argv[++i];
+    } else if (k == "--request-file" && has_value) {
+      a.request_file = argv[++i];
+    } else if (k == "--answers" && has_value) {
+      a.answers = std::atoi(argv[++i]);
+    } else if (k == "--timeout" && has_value) {
+      a.timeout = std::chrono::seconds(std::atoi(argv[++i]));
+    } else if (k == "--mock-keys") {
+      a.mock_keys = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (a.target.empty() || a.request_file.empty() || a.answers < 1) return std::nullopt;
+  return a;
+}
+
+/// The file's content once it exists (the dApp writes it in one rename), or nothing after
+/// `timeout`.
+std::optional<std::string> wait_for_file(const std::string& path, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream text;
+      text << in.rdbuf();
+      if (!text.str().empty()) return text.str();
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto a = parse(argc, argv);
+  if (!a) {
+    std::fprintf(stderr,
+                 "usage: %s --target URL --request-file PATH [--answers N] [--mock-keys] "
+                 "[--timeout SECONDS]\n",
+                 argv[0]);
+    return 2;
+  }
+  const auto url = rl::net::ws_url::parse(a->target);
+  if (!url) {
+    std::fprintf(stderr, "not a ws:// or wss:// URL: %s\n", a->target.c_str());
+    return 2;
+  }
+
+  // "Scan the QR code": the SessionRequest the dApp wrote.
+  const auto text = wait_for_file(a->request_file, a->timeout);
+  if (!text) {
+    std::fprintf(stderr, "wallet: no %s within %lld s\n", a->request_file.c_str(),
+                 static_cast<long long>(a->timeout.count()));
+    return 1;
+  }
+  const auto request = rl::wire::decode_session_request(*text);
+  if (!request) {
+    std::fprintf(stderr, "wallet: %s is not a SessionRequest: %s\n", a->request_file.c_str(),
+                 rl::to_string(request.error()).c_str());
+    return 1;
+  }
+
+  // The shard, as in dapp_only.cpp.
+  example::one_side side(*url, a->mock_keys);
+  asio::io_context& io = side.io;
+
+  session::wallet_client wallet(*side.session);
+  bool connected = false;
+  bool failed = false;
+  int answered = 0;
+  auto& cb = wallet.callbacks();
+  example::log_failures(cb, "wallet", failed);
+  cb.on_display_otp = [](std::string_view otp, std::chrono::milliseconds) {
+    std::printf("wallet: OTP %.*s (type it into the dApp)\n", static_cast<int>(otp.size()),
+                otp.data());
+    std::fflush(stdout);
+  };
+  cb.on_connected = [&](const session::party_connected_info&) {
+    connected = true;
+    std::printf("wallet: connected\n");
+  };
+  cb.on_message = [&](const session::received_message& m) {
+    if (m.how == session::delivery::initial) return;  // the SessionRequest's initialMessage
+    std::printf("wallet: request %.*s\n", static_cast<int>(m.payload.size()), m.payload.data());
+    // The payload is raw JSON, so it can be quoted back as it is.
+    const std::string reply =
+        R"({"result":["0x0000000000000000000000000000000000000001"],"request":)" +
+        std::string(m.payload) + "}";
+    wallet.send_message(reply, [&](std::error_code ec, const session::publish_info&) {
+      if (ec) {
+        std::fprintf(stderr, "wallet: answer not sent: %s\n", rl::to_string(ec).c_str());
+        failed = true;
+      } else {
+        ++answered;
+      }
+    });
+  };
+
+  if (const std::error_code ec = wallet.connect(*request)) {
+    std::fprintf(stderr, "wallet: connect: %s\n", rl::to_string(ec).c_str());
+    return 1;
+  }
+  const bool ok =
+      rl::client::run_until(io, [&] { return answered >= a->answers || failed; }, a->timeout) &&
+      answered >= a->answers;
+  if (!ok && !failed) std::fprintf(stderr, "wallet: timed out (connected: %d)\n", connected);
+  bool closed = false;
+  wallet.disconnect([&](std::error_code) { closed = true; });
+  rl::client::run_until(io, [&] { return closed; }, 5s);
+  std::printf("wallet: %d request(s) answered\n", answered);
+  return ok ? 0 : 1;
+}
