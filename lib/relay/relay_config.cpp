@@ -245,13 +245,26 @@ bool valid_namespace_name(const std::string& name) {
 // (undefined behaviour, found by fuzz_relay_config) instead of refusing it.
 constexpr std::uint64_t max_repeat_count = 1000;
 
-// The first repetition count ({n}, {n,}, {n,m}) above max_repeat_count, outside bracket
-// expressions and escapes, as written; empty when there is none.
-std::string oversized_repeat_count(const std::string& pattern) {
+// The first construct in a channel_regex that Centrifugo's Go regexp refuses and that
+// libstdc++'s std::regex would mishandle, described for a diagnostic; empty when none:
+//  - a repetition count ({n}, {n,}, {n,m}) above max_repeat_count, outside bracket
+//    expressions and escapes;
+//  - a backreference (\1 to \9, anywhere): Go has none ("invalid escape sequence"), and
+//    libstdc++ reads its number into a signed long that a long one overflows (undefined
+//    behaviour, found by fuzz_relay_config as well).
+std::string unsupported_regex_construct(const std::string& pattern) {
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   bool in_class = false;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char ch = pattern[i];
     if (ch == '\\') {
+      if (i + 1 < pattern.size() && pattern[i + 1] >= '1' && pattern[i + 1] <= '9') {
+        std::size_t end = i + 1;
+        while (end < pattern.size() && is_digit(pattern[end])) ++end;
+        const auto shown = std::min<std::size_t>(end - i, 12);
+        return "backreference " + pattern.substr(i, shown) + (end - i > shown ? "..." : "") +
+               " is not supported (Centrifugo's regexp has no backreferences)";
+      }
       ++i;  // the escaped character is a literal
     } else if (in_class) {
       in_class = ch != ']';
@@ -260,16 +273,17 @@ std::string oversized_repeat_count(const std::string& pattern) {
       if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;  // "[]...]": ']' is literal
     } else if (ch == '{') {
       for (std::size_t j = i + 1; j < pattern.size(); ++j) {
-        if (pattern[j] < '0' || pattern[j] > '9') continue;
+        if (!is_digit(pattern[j])) continue;
         std::size_t end = j;
-        while (end < pattern.size() && pattern[end] >= '0' && pattern[end] <= '9') ++end;
+        while (end < pattern.size() && is_digit(pattern[end])) ++end;
         const std::string digits = pattern.substr(j, end - j);
         // More digits than max_repeat_count has cannot be within it (leading zeros aside).
         const auto significant = digits.find_first_not_of('0');
         if (significant != std::string::npos &&
             (digits.size() - significant > 4 ||
              std::stoull(digits.substr(significant)) > max_repeat_count)) {
-          return digits;
+          return "repetition count " + digits + " is larger than " +
+                 std::to_string(max_repeat_count) + " (the limit of Centrifugo's regexp)";
         }
         j = end;
         if (j >= pattern.size() || pattern[j] != ',') break;
@@ -281,9 +295,8 @@ std::string oversized_repeat_count(const std::string& pattern) {
 
 void validate_channel_options(const namespace_options& n, const std::string& path,
                               std::vector<std::string>& problems) {
-  if (const auto count = oversized_repeat_count(n.channel_regex); !count.empty()) {
-    problems.push_back(path + "channel_regex: repetition count " + count + " is larger than " +
-                       std::to_string(max_repeat_count) + " (the limit of Centrifugo's regexp)");
+  if (const auto construct = unsupported_regex_construct(n.channel_regex); !construct.empty()) {
+    problems.push_back(path + "channel_regex: " + construct);
   } else if (!n.channel_regex.empty()) {
     try {
       std::regex re(n.channel_regex, std::regex::ECMAScript);

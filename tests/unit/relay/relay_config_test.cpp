@@ -205,6 +205,31 @@ TEST_CASE("config: a channel_regex repetition count above 1000 is refused, not c
   }
 }
 
+TEST_CASE("config: a channel_regex backreference is refused, not compiled", "[relay][config]") {
+  // A long one overflowed libstdc++'s regex compiler (undefined behaviour; fuzz_relay_config),
+  // and Centrifugo's Go regexp has none.
+  const auto huge = diagnose(R"({"channel":{"namespaces":[
+      {"name":"a1","channel_regex":"^(a)\\\\\\2222222222222222222222222$"}]}})");
+  CHECK(huge.find("channel.namespaces[0].channel_regex: backreference \\22222222222... is "
+                  "not supported") != std::string::npos);
+  const auto short_one = diagnose(R"({"channel":{"namespaces":[
+      {"name":"a1","channel_regex":"^([a-z])\\1$"}]}})");
+  CHECK(short_one.find("backreference \\1 is not supported") != std::string::npos);
+  const auto in_class = diagnose(R"({"channel":{"namespaces":[
+      {"name":"a1","channel_regex":"^[\\3a-z]+$"}]}})");
+  CHECK(in_class.find("backreference \\3 is not supported") != std::string::npos);
+  // An escaped backslash before a digit, and \0, are no backreferences.
+  for (const char* ok : {R"(^a\\\\1$)", R"(^a\\0$)", R"(^[0-9]{2}$)"}) {
+    CAPTURE(ok);
+    const std::string json =
+        std::string(R"({"channel":{"namespaces":[{"name":"a1","channel_regex":")") + ok +
+        R"("}]}})";
+    std::string diagnostic;
+    CHECK(relay_config::from_json(json, "relay.json", diagnostic).has_value());
+    CHECK(diagnostic.empty());
+  }
+}
+
 TEST_CASE("config: semantic problems are all reported", "[relay][config]") {
   const auto d = diagnose(R"({"channel":{"namespaces":[
       {"name":"a"},
