@@ -26,6 +26,7 @@
 #include "relayload/client/run_until.hpp"
 #include "relayload/error.hpp"
 #include "relayload/session/dapp_client.hpp"
+#include "relayload/session/party_kit.hpp"
 #include "relayload/wire/session_request.hpp"
 
 namespace rl = relayload;
@@ -34,34 +35,22 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct args {
-  std::string target;
-  std::string request_file;
+/// dapp_only's own flag: --untrusted.
+struct dapp_args : example::side_args {
   bool untrusted = false;
-  bool mock_keys = false;  // the JS load tests' base64 "cipher"; real wallets use ECIES
-  std::chrono::seconds timeout{60};
 };
 
-std::optional<args> parse(int argc, char** argv) {
-  args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    const bool has_value = i + 1 < argc;
-    if (k == "--target" && has_value) {
-      a.target = argv[++i];
-    } else if (k == "--request-file" && has_value) {
-      a.request_file = argv[++i];
-    } else if (k == "--timeout" && has_value) {
-      a.timeout = std::chrono::seconds(std::atoi(argv[++i]));
-    } else if (k == "--untrusted") {
-      a.untrusted = true;
-    } else if (k == "--mock-keys") {
-      a.mock_keys = true;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (a.target.empty() || a.request_file.empty()) return std::nullopt;
+std::optional<dapp_args> parse(int argc, char** argv) {
+  bool untrusted = false;
+  const auto common = example::parse_side_args(argc, argv, [&](const std::string& flag, const char*, bool&) {
+    if (flag != "--untrusted") return false;
+    untrusted = true;
+    return true;
+  });
+  if (!common) return std::nullopt;
+  dapp_args a;
+  static_cast<example::side_args&>(a) = *common;
+  a.untrusted = untrusted;
   return a;
 }
 
@@ -88,17 +77,18 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
-  const auto url = rl::net::ws_url::parse(a->target);
-  if (!url) {
-    std::fprintf(stderr, "not a ws:// or wss:// URL: %s\n", a->target.c_str());
+  // The shard: one io_context (run on this thread) and what every party of it shares.
+  asio::io_context io;
+  session::party_kit_options kit_options;  // ECIES keys, MWP's transport
+  if (a->mock_keys) kit_options.keys = session::key_kind::mock;
+  std::string why;
+  auto kit = session::party_kit::create(io, a->target, kit_options, &why);
+  if (!kit) {
+    std::fprintf(stderr, "dapp: %s\n", why.c_str());
     return 2;
   }
 
-  // The shard: one io_context (run on this thread) and what every party of it shares.
-  example::one_side side(*url, a->mock_keys);
-  asio::io_context& io = side.io;
-
-  session::dapp_client dapp(*side.session);
+  session::dapp_client dapp((*kit)->context());
   bool connected = false;
   bool failed = false;
   std::optional<std::string> answer;

@@ -1,48 +1,60 @@
-// What examples/dapp_only.cpp and examples/wallet_only.cpp share: the objects one side of a
-// session needs before its first client (an io_context run on this thread, its client
-// context and timers, a key manager, an id generator and the options every party shares),
-// and the logging of failures every standalone party wants.
+// What examples/dapp_only.cpp and examples/wallet_only.cpp share: their command line (the
+// relay, the file that carries the SessionRequest, the key manager, a timeout) and the
+// logging of failures every standalone party wants. The objects a party needs come from the
+// library's session::party_kit.
 #pragma once
 
-#include <asio.hpp>
+#include <chrono>
 #include <cstdio>
-#include <memory>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
 
-#include "relayload/client/client_context.hpp"
 #include "relayload/error.hpp"
-#include "relayload/net/ws_url.hpp"
-#include "relayload/session/ecies_key_manager.hpp"
-#include "relayload/session/mock_key_manager.hpp"
 #include "relayload/session/party_callbacks.hpp"
-#include "relayload/session/scheduler.hpp"
-#include "relayload/session/session_context.hpp"
 
 namespace example {
 
-/// One side's shard. Not movable: the parts refer to each other.
-struct one_side {
-  asio::io_context io;
-  relayload::client::client_context context{io};
-  relayload::session::scheduler timers{context};
-  std::unique_ptr<relayload::session::key_manager> keys;
-  relayload::session::id_generator ids = relayload::session::id_generator::system();
-  std::unique_ptr<relayload::session::session_context> session;
-
-  /// ECIES keys (eciesjs-compatible, as real MWP clients use) unless `mock_keys`.
-  one_side(const relayload::net::ws_url& url, bool mock_keys) {
-    namespace s = relayload::session;
-    if (mock_keys) keys = std::make_unique<s::mock_key_manager>();
-    else keys = std::make_unique<s::ecies_key_manager>();
-    auto client = relayload::client::client_options::mwp();  // MWP's transport: 5 s calls
-    client.url = url;
-    s::transport_options transport;
-    transport.client = std::make_shared<const relayload::client::client_options>(client);
-    session = std::make_unique<s::session_context>(
-        s::session_context{timers, *keys, ids, std::make_shared<const s::transport_options>(transport)});
-  }
-  one_side(const one_side&) = delete;
-  one_side& operator=(const one_side&) = delete;
+/// The flags both sides take.
+struct side_args {
+  std::string target;
+  std::string request_file;
+  bool mock_keys = false;  // the JS load tests' base64 "cipher"; real clients use ECIES
+  std::chrono::seconds timeout{60};
 };
+
+/// Parses --target URL --request-file PATH [--mock-keys] [--timeout SECONDS]; a side's own
+/// flags go to `own(flag, next_argument_or_null, consumed_next)`, which returns whether it
+/// knows the flag. Nothing: a flag nobody knows, a missing value, or a required flag absent.
+inline std::optional<side_args> parse_side_args(
+    int argc, char** argv,
+    const std::function<bool(const std::string& flag, const char* value, bool& took_value)>&
+        own) {
+  side_args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    bool took_value = false;
+    if (k == "--target" && value != nullptr) {
+      a.target = value;
+      took_value = true;
+    } else if (k == "--request-file" && value != nullptr) {
+      a.request_file = value;
+      took_value = true;
+    } else if (k == "--timeout" && value != nullptr) {
+      a.timeout = std::chrono::seconds(std::atoi(value));
+      took_value = true;
+    } else if (k == "--mock-keys") {
+      a.mock_keys = true;
+    } else if (!own(k, value, took_value)) {
+      return std::nullopt;
+    }
+    if (took_value) ++i;
+  }
+  if (a.target.empty() || a.request_file.empty() || a.timeout.count() <= 0) return std::nullopt;
+  return a;
+}
 
 /// Prints every failed connect attempt with its cause, and every error; sets `failed` on a
 /// fatal one.

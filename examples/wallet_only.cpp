@@ -23,6 +23,7 @@
 #include "one_side.hpp"
 #include "relayload/client/run_until.hpp"
 #include "relayload/error.hpp"
+#include "relayload/session/party_kit.hpp"
 #include "relayload/session/wallet_client.hpp"
 #include "relayload/wire/session_request.hpp"
 
@@ -32,34 +33,24 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct args {
-  std::string target;
-  std::string request_file;
+/// wallet_only's own flag: --answers N.
+struct wallet_args : example::side_args {
   int answers = 1;
-  bool mock_keys = false;  // must match the dApp's key manager
-  std::chrono::seconds timeout{60};
 };
 
-std::optional<args> parse(int argc, char** argv) {
-  args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    const bool has_value = i + 1 < argc;
-    if (k == "--target" && has_value) {
-      a.target = argv[++i];
-    } else if (k == "--request-file" && has_value) {
-      a.request_file = argv[++i];
-    } else if (k == "--answers" && has_value) {
-      a.answers = std::atoi(argv[++i]);
-    } else if (k == "--timeout" && has_value) {
-      a.timeout = std::chrono::seconds(std::atoi(argv[++i]));
-    } else if (k == "--mock-keys") {
-      a.mock_keys = true;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (a.target.empty() || a.request_file.empty() || a.answers < 1) return std::nullopt;
+std::optional<wallet_args> parse(int argc, char** argv) {
+  int answers = 1;
+  const auto common = example::parse_side_args(
+      argc, argv, [&](const std::string& flag, const char* value, bool& took_value) {
+        if (flag != "--answers" || value == nullptr) return false;
+        answers = std::atoi(value);
+        took_value = true;
+        return true;
+      });
+  if (!common || answers < 1) return std::nullopt;
+  wallet_args a;
+  static_cast<example::side_args&>(a) = *common;
+  a.answers = answers;
   return a;
 }
 
@@ -90,9 +81,14 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
-  const auto url = rl::net::ws_url::parse(a->target);
-  if (!url) {
-    std::fprintf(stderr, "not a ws:// or wss:// URL: %s\n", a->target.c_str());
+  // The shard, as in dapp_only.cpp; a bad URL is refused before waiting for the file.
+  asio::io_context io;
+  session::party_kit_options kit_options;
+  if (a->mock_keys) kit_options.keys = session::key_kind::mock;  // must match the dApp's
+  std::string why;
+  auto kit = session::party_kit::create(io, a->target, kit_options, &why);
+  if (!kit) {
+    std::fprintf(stderr, "wallet: %s\n", why.c_str());
     return 2;
   }
 
@@ -110,11 +106,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // The shard, as in dapp_only.cpp.
-  example::one_side side(*url, a->mock_keys);
-  asio::io_context& io = side.io;
-
-  session::wallet_client wallet(*side.session);
+  session::wallet_client wallet((*kit)->context());
   bool connected = false;
   bool failed = false;
   int answered = 0;
