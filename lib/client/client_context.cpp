@@ -1,6 +1,7 @@
 #include "relayload/client/client_context.hpp"
 
 #include "context_impl.hpp"
+#include "traced_transport_impl.hpp"
 #include "ws_transport_impl.hpp"
 
 namespace relayload::client {
@@ -53,9 +54,16 @@ std::size_t client_context::impl::run_due() {
 }
 
 std::unique_ptr<transport> client_context::impl::make_transport() {
-  if (options_.make_transport) return options_.make_transport(io_);
-  if (!ws_) ws_ = std::make_unique<net::ws_client_context>(io_, options_.ws);
-  return std::make_unique<ws_transport>(*ws_);
+  std::unique_ptr<transport> t;
+  if (options_.make_transport) {
+    t = options_.make_transport(io_);
+  } else {
+    if (!ws_) ws_ = std::make_unique<net::ws_client_context>(io_, options_.ws);
+    t = std::make_unique<ws_transport>(*ws_);
+  }
+  if (!options_.frame_trace) return t;
+  return std::make_unique<traced_transport>(std::move(t), options_.frame_trace,
+                                            [this] { return now(); }, ++traced_connections_);
 }
 
 client_context::impl::decoder_lease client_context::impl::lease_decoder() {

@@ -148,6 +148,7 @@ class client_context::impl : public std::enable_shared_from_this<client_context:
   asio::io_context& io_;
   client_context_options options_;
   std::unique_ptr<net::ws_client_context> ws_;  // made on first use (tests never need it)
+  std::uint64_t traced_connections_ = 0;        // numbers traced transports from 1
   timer_queue timers_;
   asio::steady_timer timer_;
   std::optional<time_point> armed_at_;

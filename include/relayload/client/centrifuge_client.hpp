@@ -147,9 +147,9 @@ class centrifuge_client {
   std::uint64_t attempts() const noexcept;
   const client_options& options() const noexcept;
 
-  class impl;
 
  private:
+  class impl;
   std::shared_ptr<impl> impl_;
 };
 

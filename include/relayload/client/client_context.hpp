@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "relayload/client/frame_trace.hpp"
 #include "relayload/client/transport.hpp"
 #include "relayload/net/ws_client_context.hpp"
 
@@ -29,6 +30,10 @@ struct client_context_options {
 
   /// Replaces the WebSocket transport (unit tests use a scripted fake). Empty: net::ws_client.
   transport_factory make_transport;
+
+  /// Sees every message the context's clients send and receive and every connection they
+  /// open and close (see frame_trace.hpp); also with a replaced transport. Empty: none.
+  frame_tracer frame_trace;
 
   /// A manual clock for deterministic tests. When set, the context never arms a real timer:
   /// the owner moves its clock and calls run_due(). Empty: std::chrono::steady_clock and one
@@ -74,10 +79,12 @@ class client_context {
   /// Deadlines currently registered (live and stale), for memory accounting in tests.
   std::size_t pending_deadlines() const noexcept;
 
+ private:
+  // The clients and pools of the context share its timer heap and buffers through it.
+  friend class centrifuge_client;
+  friend class connection_pool;
   class impl;
   impl& get_impl() noexcept { return *impl_; }
-
- private:
   std::shared_ptr<impl> impl_;
 };
 

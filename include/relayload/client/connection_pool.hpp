@@ -88,9 +88,9 @@ class connection_pool {
   std::size_t size() const noexcept;
   centrifuge_client& client(std::size_t i);
 
-  class impl;
 
  private:
+  class impl;
   std::shared_ptr<impl> impl_;
 };
 

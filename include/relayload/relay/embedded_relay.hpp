@@ -126,9 +126,9 @@ class embedded_relay {
   relay_stats stats() const;
   const relay_config& config() const noexcept;
 
-  class impl;
 
  private:
+  class impl;
   std::shared_ptr<impl> impl_;
 };
 

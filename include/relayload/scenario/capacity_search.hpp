@@ -90,9 +90,9 @@ class capacity_search {
   /// From another thread (a second signal): stop at once.
   void abort() noexcept;
 
-  class impl;
 
  private:
+  class impl;
   std::unique_ptr<impl> impl_;
 };
 

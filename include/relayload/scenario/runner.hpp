@@ -50,9 +50,9 @@ class runner {
   /// The number of shards (threads) actually used.
   unsigned shard_count() const noexcept;
 
-  class impl;
 
  private:
+  class impl;
   std::unique_ptr<impl> impl_;
 };
 

@@ -75,9 +75,9 @@ class workload_runner {
   /// count from it.
   std::chrono::steady_clock::time_point t0() const noexcept;
 
-  class impl;
 
  private:
+  class impl;
   std::unique_ptr<impl> impl_;
 };
 

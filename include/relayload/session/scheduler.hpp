@@ -65,9 +65,9 @@ class scheduler {
   /// Tasks waiting to run.
   std::size_t size() const noexcept;
 
-  class impl;
 
  private:
+  class impl;
   std::shared_ptr<impl> impl_;
 };
 

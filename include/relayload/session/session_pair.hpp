@@ -119,9 +119,9 @@ class session_pair {
   const dapp_client& dapp() const noexcept;
   const wallet_client& wallet() const noexcept;
 
-  class impl;
 
  private:
+  class impl;
   std::shared_ptr<impl> impl_;
 };
 

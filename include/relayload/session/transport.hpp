@@ -95,9 +95,9 @@ class transport {
   /// The Centrifugo client underneath (for inspection: next_command_id(), position(), ...).
   const client::centrifuge_client& client() const noexcept;
 
-  class impl;
 
  private:
+  class impl;
   std::shared_ptr<impl> impl_;
 };
 
