@@ -11,7 +11,7 @@
 //                        [--untrusted] [--mock-keys] [--timeout SECONDS]
 // Then start the wallet with the same file (example_wallet_only --request-file PATH ...).
 // Exit code 0 when the request was answered.
-#include <asio.hpp>
+#include <asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>

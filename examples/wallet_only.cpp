@@ -9,7 +9,7 @@
 // Run: example_wallet_only --target ws://host:port/connection/websocket --request-file PATH
 //                          [--answers N] [--mock-keys] [--timeout SECONDS]
 // Exit code 0 when N requests were answered.
-#include <asio.hpp>
+#include <asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>

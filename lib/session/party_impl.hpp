@@ -4,6 +4,7 @@
 // destroyed inside a callback" rule.
 #pragma once
 
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <memory>
 #include <optional>

@@ -1,6 +1,7 @@
 #include "relayload/session/scheduler.hpp"
 
 #include <algorithm>
+#include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <unordered_map>
 #include <vector>

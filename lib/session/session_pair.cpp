@@ -1,6 +1,7 @@
 #include "relayload/session/session_pair.hpp"
 
 #include <algorithm>
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <map>
 #include <optional>

@@ -1,5 +1,6 @@
 #include "relayload/session/transport.hpp"
 
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <deque>
 #include <optional>

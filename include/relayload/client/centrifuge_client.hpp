@@ -2,7 +2,7 @@
 // their order and its timers are those of centrifuge-js 5.4.0 (protocol.md §1.16).
 #pragma once
 
-#include <asio.hpp>
+#include <asio/ip/address.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

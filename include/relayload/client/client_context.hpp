@@ -4,7 +4,6 @@
 // clock (real, or manual in tests).
 #pragma once
 
-#include <asio.hpp>
 #include <chrono>
 #include <cstddef>
 #include <functional>

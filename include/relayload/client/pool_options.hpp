@@ -2,7 +2,7 @@
 // connections.
 #pragma once
 
-#include <asio.hpp>
+#include <asio/ip/address.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -2,7 +2,6 @@
 // net::ws_client; unit tests plug in a scripted fake (no sockets, no clock).
 #pragma once
 
-#include <asio.hpp>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -10,7 +9,8 @@
 
 #include "relayload/net/close_info.hpp"
 #include "relayload/net/connect_timings.hpp"
-#include "relayload/net/ws_client.hpp"
+#include "relayload/net/asio_fwd.hpp"
+#include "relayload/net/ws_connect_options.hpp"
 #include "relayload/net/ws_url.hpp"
 
 namespace relayload::client {

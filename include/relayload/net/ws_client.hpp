@@ -17,30 +17,10 @@
 #include "relayload/net/close_info.hpp"
 #include "relayload/net/connect_timings.hpp"
 #include "relayload/net/ws_client_context.hpp"
+#include "relayload/net/ws_connect_options.hpp"
 #include "relayload/net/ws_url.hpp"
 
 namespace relayload::net {
-
-struct ws_connect_options {
-  /// Limit for the whole attempt: resolve + TCP + TLS + upgrade. When it expires the
-  /// attempt ends with errc::connect_timeout (phase = where it was stuck).
-  std::chrono::milliseconds connect_timeout{10000};
-
-  /// Local address to connect from (e.g. one of 127.0.0.x, to get more than ~28K ports
-  /// towards one destination). Bound with IP_BIND_ADDRESS_NO_PORT, so the kernel picks
-  /// the port at connect time and many source addresses share the ephemeral range.
-  /// Failure to get a local address/port ends the attempt with errc::source_exhausted.
-  std::optional<asio::ip::address> source_address;
-
-  /// Origin header; empty sends none (Node's `ws`, used by the load tests, sends none).
-  std::string origin;
-
-  /// Sec-WebSocket-Protocol values to request; empty requests none (centrifuge-js JSON).
-  std::vector<std::string> subprotocols;
-
-  /// Every problem at once, as readable sentences; empty when the options are usable.
-  std::vector<std::string> validate() const;
-};
 
 /// Events of a ws_client. Empty members are skipped. All run on the io_context's thread,
 /// never from inside a ws_client call.
@@ -58,14 +38,6 @@ struct ws_client_callbacks {
   /// (phase == open: on_open was called before). After it, state() == closed and the
   /// client may connect() again.
   std::function<void(const close_info& info)> on_close;
-};
-
-enum class ws_client_state {
-  idle,        ///< never connected
-  connecting,  ///< connect() accepted, on_open not yet called
-  open,        ///< on_open called; send() works
-  closing,     ///< close() called or a close frame received; waiting for the end
-  closed,      ///< on_close called (or about to be, when ended by this side)
 };
 
 /// One WebSocket client connection at a time (reconnect by calling connect() again

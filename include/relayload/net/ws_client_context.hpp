@@ -2,12 +2,13 @@
 // share: the WebSocket endpoint, the TLS context, a DNS cache.
 #pragma once
 
-#include <asio.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "relayload/net/asio_fwd.hpp"
 
 namespace relayload::net {
 
