@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
   int answered = 0;
   auto& cb = wallet.callbacks();
   example::log_failures(cb, "wallet", failed);
-  cb.on_display_otp = [](std::string_view otp, std::chrono::milliseconds) {
+  cb.on_display_otp = [](std::string_view otp, relayload::unix_time) {
     std::printf("wallet: OTP %.*s (type it into the dApp)\n", static_cast<int>(otp.size()),
                 otp.data());
     std::fflush(stdout);

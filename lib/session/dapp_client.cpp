@@ -26,7 +26,7 @@ class dapp_impl final : public party::impl {
     }
     std::string id = o.session_id.empty() ? ctx_.ids.uuid_v4() : o.session_id;
     const auto& so = *ctx_.options;
-    const std::chrono::milliseconds wall = so.wall_now();
+    const unix_time wall = so.wall_now();
     key_pair keys = ctx_.keys.generate_key_pair();
 
     request_ = wire::session_request{};
@@ -44,7 +44,7 @@ class dapp_impl final : public party::impl {
     s.expires_at = wall + so.session_ttl;
     session_ = std::move(s);
 
-    const std::chrono::milliseconds offer_deadline =
+    const unix_time offer_deadline =
         request_.expires_at +
         (o.mode == wire::session_mode::trusted ? so.handshake_grace : std::chrono::milliseconds(0));
     std::weak_ptr<dapp_impl> weak = self();
@@ -183,7 +183,7 @@ class dapp_impl final : public party::impl {
     otp_asked_ = true;
     if (!callbacks_.on_otp_required) return;
     otp_request r;
-    r.deadline = pending_offer_->deadline.value_or(std::chrono::milliseconds(0));
+    r.deadline = pending_offer_->deadline.value_or(unix_time{});
     const std::uint32_t max = ctx_.options->max_otp_attempts;
     r.attempts_left = max > otp_failures_ ? max - otp_failures_ : 0;
     callbacks_.on_otp_required(r);

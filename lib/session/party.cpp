@@ -62,10 +62,9 @@ const char* to_string(delivery d) noexcept {
   return "unknown";
 }
 
-std::chrono::milliseconds session_options::wall_now() const {
+unix_time session_options::wall_now() const {
   if (wall) return wall();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
 std::vector<std::string> session_options::validate() const {

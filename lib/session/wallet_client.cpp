@@ -21,7 +21,7 @@ class wallet_impl final : public party::impl {
       return make_error_code(errc::invalid_argument);
     }
     const auto& so = *ctx_.options;
-    const std::chrono::milliseconds wall = so.wall_now();
+    const unix_time wall = so.wall_now();
     if (wall > request.expires_at)
       return make_error_code(errc::session_expired);  // REQUEST_EXPIRED
     auto dapp_key = public_key_from_base64(request.public_key_b64);
@@ -147,7 +147,7 @@ class wallet_impl final : public party::impl {
   wire::session_request request_;
   std::string otp_override_;
   std::string otp_;
-  std::chrono::milliseconds deadline_{0};
+  unix_time deadline_;
   timer ack_timer_;
   int subscribes_left_ = 0;
   bool awaiting_ack_ = false;

@@ -41,7 +41,7 @@ std::error_code read_offer(const detail::json_tape& t, std::uint32_t obj, handsh
           if (t.is_null(v)) return {};
           std::int64_t ms = 0;
           if (std::error_code e = t.get(v, ms)) return e;
-          o.deadline = std::chrono::milliseconds(ms);
+          o.deadline = unix_time_from_ms(ms);
         }
         return {};
       });
@@ -97,7 +97,7 @@ void append_handshake_offer(std::string& out, const handshake_offer& offer) {
   }
   if (offer.deadline) {
     lit(out, ",\"deadline\":");
-    append_json_int(out, offer.deadline->count());
+    append_json_int(out, unix_ms(*offer.deadline));
   }
   lit(out, "}}");
 }

@@ -51,7 +51,7 @@ std::error_code read_request(const detail::json_tape& t, session_request& r) {
           std::int64_t ms = 0;
           if (t.is_null(v)) return make_ec(errc::wrong_type);
           if (std::error_code e = t.get(v, ms)) return e;
-          r.expires_at = std::chrono::milliseconds(ms);
+          r.expires_at = unix_time_from_ms(ms);
           expires = true;
           return {};
         }
@@ -85,7 +85,7 @@ void append_session_request(std::string& out, const session_request& r) {
   lit(out, ",\"publicKeyB64\":");
   append_json_string(out, r.public_key_b64);
   lit(out, ",\"expiresAt\":");
-  append_json_int(out, r.expires_at.count());
+  append_json_int(out, unix_ms(r.expires_at));
   if (!r.initial_message.empty()) {
     lit(out, ",\"initialMessage\":");
     detail::raw(out, r.initial_message);

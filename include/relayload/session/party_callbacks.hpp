@@ -9,6 +9,7 @@
 
 #include "relayload/client/client_callbacks.hpp"
 #include "relayload/session/transport_callbacks.hpp"
+#include "relayload/unix_time.hpp"
 
 namespace relayload::session {
 
@@ -73,7 +74,7 @@ struct received_message {
 
 /// The OTP prompt of the untrusted dApp: the user must call dapp_client::submit_otp().
 struct otp_request {
-  std::chrono::milliseconds deadline{0};  ///< Unix ms, from the offer
+  unix_time deadline;  ///< from the offer
   std::uint32_t attempts_left = 0;
 };
 
@@ -82,8 +83,8 @@ struct otp_request {
 struct party_callbacks {
   /// dApp, untrusted: the offer arrived; enter the OTP the wallet displays.
   std::function<void(const otp_request& request)> on_otp_required;
-  /// Wallet, untrusted: the OTP to show the user (and its Unix-ms deadline).
-  std::function<void(std::string_view otp, std::chrono::milliseconds deadline)> on_display_otp;
+  /// Wallet, untrusted: the OTP to show the user, and its deadline.
+  std::function<void(std::string_view otp, unix_time deadline)> on_display_otp;
   /// CONNECTED.
   std::function<void(const party_connected_info& info)> on_connected;
   /// An application message from the peer.

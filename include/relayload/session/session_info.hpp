@@ -6,6 +6,7 @@
 #include <string>
 
 #include "relayload/session/key_manager.hpp"
+#include "relayload/unix_time.hpp"
 
 namespace relayload::session {
 
@@ -15,7 +16,7 @@ struct session_info {
   std::string channel;     ///< "session:<uuid>"; empty while the dApp waits for the offer
   key_pair keys;           ///< this party's key pair
   bytes their_public_key;  ///< the peer's public key (empty until known)
-  std::chrono::milliseconds expires_at{0};  ///< Unix ms (creation + session_ttl)
+  unix_time expires_at;  ///< creation + session_ttl
 
   friend bool operator==(const session_info& a, const session_info& b) {
     return a.id == b.id && a.channel == b.channel && a.keys == b.keys &&

@@ -8,12 +8,13 @@
 #include <functional>
 #include <string>
 #include <vector>
+#include "relayload/unix_time.hpp"
 
 namespace relayload::session {
 
-/// Unix time in milliseconds (JS Date.now()). Only for the MWP fields that carry wall time
-/// (expiresAt, deadline); never for measuring.
-using wall_clock = std::function<std::chrono::milliseconds()>;
+/// The wall clock (JS Date.now()). Only for the MWP fields that carry wall time (expiresAt,
+/// deadline); never for measuring.
+using wall_clock = std::function<unix_time()>;
 
 struct session_options {
   /// SessionRequest validity, SESSION_REQUEST_TTL: expiresAt = creation + this.
@@ -39,7 +40,7 @@ struct session_options {
   wall_clock wall;
 
   /// wall(), or the system clock.
-  std::chrono::milliseconds wall_now() const;
+  unix_time wall_now() const;
 
   /// Every problem, one sentence each; empty when usable.
   std::vector<std::string> validate() const;

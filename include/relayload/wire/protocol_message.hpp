@@ -9,6 +9,7 @@
 
 #include "relayload/result.hpp"
 #include "relayload/wire/decode_options.hpp"
+#include "relayload/unix_time.hpp"
 
 namespace relayload::wire {
 
@@ -28,7 +29,7 @@ struct handshake_offer {
   std::string public_key_b64;   ///< the wallet's public key, standard base64
   std::string channel_id;       ///< session channel without the "session:" prefix
   std::optional<std::string> otp;                        ///< six decimal digits
-  std::optional<std::chrono::milliseconds> deadline;     ///< Unix time in ms
+  std::optional<unix_time> deadline;  ///< on the wire in Unix ms
 
   bool untrusted() const noexcept { return otp.has_value(); }
 };

@@ -8,6 +8,7 @@
 
 #include "relayload/result.hpp"
 #include "relayload/wire/decode_options.hpp"
+#include "relayload/unix_time.hpp"
 
 namespace relayload::wire {
 
@@ -26,7 +27,7 @@ struct session_request {
   session_mode mode = session_mode::untrusted;  ///< the dApp's default
   std::string channel;                  ///< "handshake:" + id
   std::string public_key_b64;           ///< the dApp's public key, standard base64
-  std::chrono::milliseconds expires_at{0};  ///< Unix time in ms (creation + 60 s)
+  unix_time expires_at;  ///< creation + 60 s; on the wire in Unix ms
   std::string initial_message;          ///< raw JSON object; empty → key absent
 };
 

@@ -43,7 +43,7 @@ TEST_CASE("an OTP posted from another thread completes an untrusted handshake",
   std::atomic<bool> asked{false};
   bool dapp_connected = false, wallet_connected = false, failed = false;
   std::optional<std::error_code> submitted;
-  wallet.callbacks().on_display_otp = [&](std::string_view otp, std::chrono::milliseconds) {
+  wallet.callbacks().on_display_otp = [&](std::string_view otp, relayload::unix_time) {
     const std::lock_guard<std::mutex> lock(m);
     shown.assign(otp);
   };

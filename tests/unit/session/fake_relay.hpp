@@ -131,7 +131,7 @@ class fake_relay {
   scheduler timers;
   std::unique_ptr<key_manager> keys = std::make_unique<mock_key_manager>();
   id_generator ids = id_generator::seeded(42, 0);
-  std::chrono::milliseconds wall_base{1700000000000};
+  unix_time wall_base = unix_time_from_ms(1700000000000);
   std::shared_ptr<session_options> options = std::make_shared<session_options>();
   std::shared_ptr<transport_options> topts = std::make_shared<transport_options>();
 
@@ -163,7 +163,7 @@ class fake_relay {
   }
 
   /// Unix ms: wall_base plus the manual clock's progress since construction.
-  std::chrono::milliseconds wall_now() const {
+  unix_time wall_now() const {
     return wall_base + std::chrono::duration_cast<std::chrono::milliseconds>(now - start_);
   }
 

@@ -16,8 +16,8 @@ TEST_CASE("session options: defaults are the JS constants and valid", "[session]
   CHECK(s.otp_ttl == 60s);
   CHECK(s.session_ttl == std::chrono::hours(24 * 30));
   CHECK(s.max_otp_attempts == 3);
-  s.wall = [] { return std::chrono::milliseconds(1700000000000); };
-  CHECK(s.wall_now() == std::chrono::milliseconds(1700000000000));
+  s.wall = [] { return relayload::unix_time_from_ms(1700000000000); };
+  CHECK(relayload::unix_ms(s.wall_now()) == 1700000000000);
 
   s.request_ttl = 0ms;
   s.otp_ttl = -1ms;

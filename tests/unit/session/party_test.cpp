@@ -31,7 +31,7 @@ struct events {
   std::vector<delivery> how;
   std::vector<otp_request> otp_asks;
   std::vector<std::string> otp_shown;
-  std::vector<std::chrono::milliseconds> otp_deadlines;
+  std::vector<unix_time> otp_deadlines;
 
   void attach(party& p) {
     auto& cb = p.callbacks();
@@ -42,7 +42,7 @@ struct events {
       how.push_back(m.how);
     };
     cb.on_otp_required = [this](const otp_request& r) { otp_asks.push_back(r); };
-    cb.on_display_otp = [this](std::string_view otp, std::chrono::milliseconds deadline) {
+    cb.on_display_otp = [this](std::string_view otp, unix_time deadline) {
       otp_shown.emplace_back(otp);
       otp_deadlines.push_back(deadline);
     };
@@ -174,8 +174,8 @@ TEST_CASE("untrusted handshake: M2, OTP shown and entered, M4 offer, M7 ack, ini
   REQUIRE(f.r.run_until([&] { return !f.d.otp_asks.empty(); }, 1s));
   REQUIRE(f.w.otp_shown.size() == 1);
   CHECK(f.w.otp_shown[0] == "123456");
-  CHECK(f.w.otp_deadlines[0] == std::chrono::milliseconds(1700000065000));
-  CHECK(f.d.otp_asks[0].deadline == std::chrono::milliseconds(1700000065000));
+  CHECK(f.w.otp_deadlines[0] == unix_time_from_ms(1700000065000));
+  CHECK(f.d.otp_asks[0].deadline == relayload::unix_time_from_ms(1700000065000));
   CHECK(f.d.otp_asks[0].attempts_left == 3);
   // The offer carried the OTP and deadline: M4's envelope exactly.
   const std::string m4_frame = R"({"publish":{"channel":")" + golden::handshake + R"(","data":)" +

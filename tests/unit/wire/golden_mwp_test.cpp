@@ -48,7 +48,7 @@ session_request m1_request() {
   r.mode = session_mode::trusted;
   r.channel = std::string(golden::handshake_channel);
   r.public_key_b64 = std::string(golden::mock_public_key_b64);
-  r.expires_at = milliseconds(1700000060000);
+  r.expires_at = relayload::unix_time_from_ms(1700000060000);
   return r;
 }
 
@@ -130,7 +130,7 @@ TEST_CASE("M4 untrusted handshake offer") {
   offer.public_key_b64 = std::string(golden::mock_public_key_b64);
   offer.channel_id = std::string(golden::session_uuid);
   offer.otp = "123456";
-  offer.deadline = milliseconds(1700000065000);
+  offer.deadline = relayload::unix_time_from_ms(1700000065000);
   protocol_message m;
   m.type = protocol_message_type::handshake_offer;
   m.offer = offer;

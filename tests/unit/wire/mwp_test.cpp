@@ -106,7 +106,7 @@ TEST_CASE("SessionRequest: round trip keeps the initial message verbatim") {
   r.mode = session_mode::trusted;
   r.channel = "handshake:" + r.id;
   r.public_key_b64 = "A081W9y3zAr3KO88zrlhXZBoS7Wyyl+FmrDwtwQHWHGq";
-  r.expires_at = std::chrono::milliseconds(1795346083195);
+  r.expires_at = relayload::unix_time_from_ms(1795346083195);
   r.initial_message = R"({"type":"message","payload":{"a":[1, 2],"b":"\u00e9"}})";
   const auto back = decode_session_request(encode_session_request(r));
   REQUIRE(back);
@@ -151,7 +151,7 @@ TEST_CASE("Protocol message: every type round-trips") {
   m.offer.public_key_b64 = "k";
   m.offer.channel_id = "c";
   m.offer.otp = "000001";
-  m.offer.deadline = std::chrono::milliseconds(1);
+  m.offer.deadline = relayload::unix_time_from_ms(1);
   CHECK(*decode_protocol_message(encode_protocol_message(m)) == m);
   CHECK(std::string(to_string(protocol_message_type::handshake_offer)) == "handshake-offer");
   CHECK(std::string(to_string(session_mode::untrusted)) == "untrusted");
