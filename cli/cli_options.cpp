@@ -49,6 +49,8 @@ struct run_flags {
   std::vector<CLI::Option*> export_options;
   std::string shard, start_at, output_dir;  // distributed runs
   std::string workload;                     // --workload
+  std::string metrics_listen;               // --metrics-listen
+  CLI::Option* metrics_listen_option = nullptr;
   CLI::Option* output_dir_option = nullptr;
   CLI::Option* output_option = nullptr;
   CLI::Option* pairs_option = nullptr;
@@ -191,6 +193,11 @@ void add_run_flags(CLI::App& app, run_flags& f) {
   app.add_flag("--fail-on-slo", f.fail_on_slo, "exit 3 when an SLO is breached");
   add_slo_and_export_flags(app, f.slo, f.report_html, f.csv, f.hdr, f.export_options);
   app.add_flag("--no-progress", f.no_progress, "no live progress line");
+  f.metrics_listen_option =
+      app.add_option("--metrics-listen", f.metrics_listen,
+                     "serve live Prometheus metrics at http://HOST:PORT/metrics (port 0: any "
+                     "free port, printed; under mpirun each rank adds its rank to the port)")
+          ->type_name("HOST:PORT");
   app.add_flag("--no-probe", f.no_probe,
                "skip the pre-flight probe (one upgrade + connect to the target; a failure "
                "exits 2 with a diagnosis)");
@@ -290,6 +297,14 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
   cmd.exports = {f.report_html, f.csv, f.hdr};
   cmd.progress = !f.no_progress;
   cmd.probe = !f.no_probe;
+  if (f.metrics_listen_option != nullptr && f.metrics_listen_option->count() > 0) {
+    listen_address a;
+    if (auto e = parse_listen_address("--metrics-listen", f.metrics_listen, a)) {
+      problems.push_back(*e);
+    } else {
+      cmd.metrics_listen = a;
+    }
+  }
   convert_color(f.color, cmd.color, problems);
   // Range checks (zero, negative, huge) for the values that converted.
   for (auto& p : o.validate()) {
@@ -711,6 +726,12 @@ parse_outcome parse_command_line(int argc, char** argv,
   relay_app->add_option("--tls-key", relay.tls_key, "PEM private key for --tls-cert")->type_name("FILE");
   relay_app->add_option("--ping-interval", relay_ping, "seconds between server pings (default 25)")->type_name("SECONDS");
   std::string relay_publish_rate = "0", relay_connect_rate = "0";
+  std::string relay_metrics_listen;
+  CLI::Option* relay_metrics_option =
+      relay_app->add_option("--metrics-listen", relay_metrics_listen,
+                            "serve the relay's Prometheus metrics at http://HOST:PORT/metrics "
+                            "(port 0: any free port, printed); needs --workers 1")
+          ->type_name("HOST:PORT");
   relay_app->add_option("--max-publish-rate", relay_publish_rate,
                         "test knob: publish commands served per second, per worker (e.g. 2.5); "
                         "beyond it they queue and their replies come late; 0: unlimited")
@@ -898,6 +919,17 @@ parse_outcome parse_command_line(int argc, char** argv,
     };
     parse_rate("--max-publish-rate", relay_publish_rate, relay.max_publish_rate);
     parse_rate("--max-connect-rate", relay_connect_rate, relay.max_connect_rate);
+    if (relay_metrics_option->count() > 0) {
+      listen_address a;
+      if (auto e = parse_listen_address("--metrics-listen", relay_metrics_listen, a)) {
+        problems.push_back(*e);
+      } else if (workers > 1) {
+        problems.push_back("--metrics-listen needs --workers 1 (each worker is a process with "
+                           "its own counters)");
+      } else {
+        relay.metrics_listen = a;
+      }
+    }
     relay.port = static_cast<std::uint16_t>(port);
     relay.workers = static_cast<unsigned>(workers);
     cmd.relay = relay;

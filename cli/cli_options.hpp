@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "listen_address.hpp"
 #include "terminal.hpp"
 #include "relayload/metrics/compare.hpp"
 #include "relayload/metrics/slo_objective.hpp"
@@ -34,6 +35,8 @@ struct relay_command {
   /// Test knobs that give the relay a known capacity (relay_config::max_publish_rate).
   double max_publish_rate = 0;
   double max_connect_rate = 0;
+  /// --metrics-listen HOST:PORT: the relay's Prometheus endpoint (listen_address.hpp, live_metrics.hpp).
+  std::optional<listen_address> metrics_listen;
 };
 
 /// `relayload-cli aggregate` options.
@@ -120,6 +123,8 @@ struct parsed_command {
   bool progress = true;        ///< --no-progress turns the live line off
   bool probe = true;           ///< --no-probe skips the pre-flight probe of the target
   std::string output_dir;      ///< --output-dir (run): each shard's own report, too
+  /// --metrics-listen HOST:PORT (run): a live Prometheus endpoint (listen_address.hpp, live_metrics.hpp).
+  std::optional<listen_address> metrics_listen;
   /// --storm-trigger (reconnect-storm): "relay", "client" or "" (relay without --target).
   std::string storm_trigger;
   relay_command relay;

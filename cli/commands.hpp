@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli_options.hpp"
+#include "live_metrics.hpp"
 #include "relayload/metrics/report.hpp"
 #include "relayload/scenario/runner.hpp"
 #include "signals.hpp"
@@ -26,6 +27,12 @@ inline constexpr int slo_breach = 3;
 }  // namespace exit_code
 
 int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry);
+/// Opens --metrics-listen when it is given (under mpirun a non-zero port plus `rank`) and
+/// prints its URL; exit_code::ok (also when not given), or usage after naming the problem.
+int open_metrics(const std::optional<listen_address>& listen,
+                 std::unique_ptr<metrics_endpoint>& out, std::optional<std::uint32_t> rank = {});
+/// The labels of a run's series: rank and scenario.
+metrics::metric_labels run_labels(std::uint32_t rank, const std::string& scenario);
 /// Checks before a run that --output, --report, --csv, --hdr and --output-dir can be written
 /// (output_file.hpp); exit_code::ok, or usage after naming the flag, the path and the reason.
 int check_outputs(const parsed_command& command);
@@ -43,6 +50,16 @@ struct progress_plan {
   std::function<std::string(const metrics::report& live, std::chrono::nanoseconds elapsed)> line;
   /// Time between snapshots; zero: the default cadence above.
   std::chrono::milliseconds every{0};
+  /// --metrics-listen: each progress snapshot (taken at the cadence above, also when no line
+  /// is drawn) is published to the endpoint, whose scrapes only render it; after the run the
+  /// final report is served.
+  metrics_endpoint* metrics = nullptr;
+  /// The labels of every series (rank, scenario).
+  metrics::metric_labels metric_labels;
+  /// Polled on every turn of the loop (on the calling thread): true asks for the graceful
+  /// stop that a first SIGINT/SIGTERM asks for. Under mpirun, rank 0 passes its stop on to
+  /// the other ranks this way (mpi_launcher.cpp).
+  std::function<bool()> stop_requested;
 };
 /// Starts the runner and waits for its report, drawing progress and turning SIGINT/SIGTERM
 /// into stop (first) and abort (second).

@@ -29,6 +29,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -260,14 +261,19 @@ class workload_job final : public rank_job {
 };
 
 // What one rank sends to rank 0: its report as JSON, with the tag saying whether it ran.
+// `lost`: nothing came from the rank before the job ended (rank 0 sets it; see gather()).
 struct rank_message {
   bool ran = false;
   std::string json;
+  bool lost = false;
 };
 
-constexpr int ran_tag = 7301;      // the rank ran its shard: merge its report
-constexpr int not_run_tag = 7302;  // it did not run: its report only names it and says why
-constexpr int progress_tag = 7303; // a rank's live counters (rank_progress)
+constexpr int ran_tag = 7301;        // the rank ran its shard: merge its report
+constexpr int not_run_tag = 7302;    // it did not run: its report only names it and says why
+constexpr int progress_tag = 7303;   // a rank's live counters (rank_progress)
+constexpr int stop_tag = 7304;       // rank 0 to the others: stop gracefully (stop_relay)
+constexpr int heartbeat_tag = 7305;  // the others to rank 0: still here (stop_relay)
+constexpr char stop_byte = 1;        // what the stop message carries
 
 // The live counters a rank sends rank 0 while it runs: fixed-size, a few dozen bytes.
 enum progress_field : std::size_t {
@@ -459,33 +465,169 @@ class rank_progress {
   bool finished_ = false;
 };
 
+// How long rank 0 waits for the other ranks' reports after the first SIGINT/SIGTERM. Under
+// mpirun a SIGTERM means the job is being torn down (SIGINT to mpirun, or a host lost: OpenMPI
+// ends the whole job when a daemon goes away) and OpenMPI sends SIGKILL
+// odls_base_sigkill_timeout seconds (default 1) after it; rank 0 gives up on the missing
+// reports shortly before that, so that it can still write what it has.
+std::chrono::milliseconds report_wait_after_signal() {
+  long seconds = 1;
+  if (const char* v = std::getenv("OMPI_MCA_odls_base_sigkill_timeout"); v != nullptr && *v) {
+    char* end = nullptr;
+    const long parsed = std::strtol(v, &end, 10);
+    if (end != v && *end == '\0' && parsed >= 0) seconds = parsed;
+  }
+  constexpr std::chrono::milliseconds to_write{400};  // to merge and write the reports
+  return std::max(std::chrono::milliseconds(seconds * 1000) - to_write,
+                  std::chrono::milliseconds(200));
+}
+
+// Rank 0 passes its stop on to the other ranks. When OpenMPI ends a job because a host was
+// lost, it signals the ranks host by host, mpirun's own host first, each host's ranks SIGCONT,
+// then SIGTERM and SIGKILL odls_base_sigkill_timeout seconds apart: rank 0, beside mpirun, is
+// gone before the ranks on the other hosts even get their SIGTERM, and their reports would
+// never reach it. So at its first signal rank 0 tells the other ranks itself; they stop
+// gracefully and send their reports while it waits for them (gather()).
+//
+// Only ranks heard from lately are told: every other rank sends rank 0 a one-byte heartbeat
+// each second. A message from rank 0 to a rank whose process is gone makes OpenMPI open a
+// connection to it, and a refused connection aborts rank 0 (OpenMPI 4: a transport error is
+// fatal), so rank 0 only answers ranks that reach it, over the connections they opened.
+// Main thread only.
+class stop_relay {
+ public:
+  stop_relay(const mpi_session& mpi, const signal_watch& signals)
+      : mpi_(mpi), signals_(signals), heard_(static_cast<std::size_t>(mpi.size())) {}
+  ~stop_relay() {
+    if (heartbeat_ != MPI_REQUEST_NULL) MPI_Request_free(&heartbeat_);
+  }
+  stop_relay(const stop_relay&) = delete;
+  stop_relay& operator=(const stop_relay&) = delete;
+
+  /// Rank 0: takes the heartbeats that have come and, once it has taken a signal, sends the
+  /// stop to every rank heard from lately (once); returns false. Another rank: sends its
+  /// heartbeat when due; true once rank 0's stop has come.
+  bool poll() {
+    const auto now = std::chrono::steady_clock::now();
+    if (mpi_.rank() == 0) {
+      take_heartbeats();
+      if (!sent_ && signals_.taken() > 0) {
+        sent_ = true;
+        for (int r = 1; r < mpi_.size(); ++r) {
+          const auto& heard = heard_[static_cast<std::size_t>(r)];
+          if (!heard || now - *heard > alive_within) continue;
+          MPI_Request request = MPI_REQUEST_NULL;
+          MPI_Isend(&stop_byte, 1, MPI_CHAR, r, stop_tag, MPI_COMM_WORLD, &request);
+          MPI_Request_free(&request);  // stop_byte is a constant: it outlives the send
+        }
+      }
+      return false;
+    }
+    if (now - last_beat_ >= beat_every) {
+      int done = 1;
+      if (heartbeat_ != MPI_REQUEST_NULL) MPI_Test(&heartbeat_, &done, MPI_STATUS_IGNORE);
+      if (done != 0) {
+        MPI_Isend(&stop_byte, 1, MPI_CHAR, 0, heartbeat_tag, MPI_COMM_WORLD, &heartbeat_);
+        last_beat_ = now;
+      }
+    }
+    if (!received_) {
+      int flag = 0;
+      MPI_Iprobe(0, stop_tag, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+      if (flag != 0) {
+        char byte = 0;
+        MPI_Recv(&byte, 1, MPI_CHAR, 0, stop_tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        received_ = true;
+      }
+    }
+    return received_;
+  }
+
+  /// Rank 0: takes one heartbeat that probing found (gather() sees them among the reports).
+  void take(const MPI_Status& status) {
+    char byte = 0;
+    MPI_Recv(&byte, 1, MPI_CHAR, status.MPI_SOURCE, heartbeat_tag, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+    heard_[static_cast<std::size_t>(status.MPI_SOURCE)] = std::chrono::steady_clock::now();
+  }
+
+ private:
+  static constexpr std::chrono::milliseconds beat_every{1000};
+  static constexpr std::chrono::milliseconds alive_within{2500};
+
+  void take_heartbeats() {
+    for (;;) {
+      int flag = 0;
+      MPI_Status status;
+      MPI_Iprobe(MPI_ANY_SOURCE, heartbeat_tag, MPI_COMM_WORLD, &flag, &status);
+      if (flag == 0) return;
+      take(status);
+    }
+  }
+
+  const mpi_session& mpi_;
+  const signal_watch& signals_;
+  std::vector<std::optional<std::chrono::steady_clock::time_point>> heard_;
+  std::chrono::steady_clock::time_point last_beat_{};
+  MPI_Request heartbeat_ = MPI_REQUEST_NULL;
+  bool sent_ = false;
+  bool received_ = false;
+};
+
 // Rank 0: every rank's message, in rank order (its own first). Point to point, so that no
-// count or displacement has to fit the whole job's bytes into an int.
-std::vector<rank_message> gather(const mpi_session& mpi, const rank_message& mine) {
+// count or displacement has to fit the whole job's bytes into an int. Reports are taken in
+// the order they come. Without a signal, rank 0 waits for all of them; once a stop signal
+// has come (before or during the gather), it waits report_wait_after_signal() from it, or
+// not at all after a second signal, and marks the ranks still missing `lost`: their host is
+// down or cut off, and OpenMPI is ending the job.
+std::vector<rank_message> gather(const mpi_session& mpi, const rank_message& mine,
+                                 signal_watch& signals, stop_relay& stops) {
   if (mpi.rank() != 0) {
     MPI_Send(mine.json.data(), static_cast<int>(mine.json.size()), MPI_CHAR, 0,
              mine.ran ? ran_tag : not_run_tag, MPI_COMM_WORLD);
     return {};
   }
-  std::vector<rank_message> all;
-  all.push_back(mine);
-  for (int r = 1; r < mpi.size(); ++r) {
+  // Every rank lost until its report comes.
+  std::vector<rank_message> all(static_cast<std::size_t>(mpi.size()),
+                                rank_message{false, {}, true});
+  all[0] = mine;
+  int missing = mpi.size() - 1;
+  const auto wait_after_signal = report_wait_after_signal();
+  while (missing > 0) {
+    int flag = 0;
     MPI_Status status;
-    MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
-    if (status.MPI_TAG == progress_tag) {
-      // Progress sent before the rank finished (messages from one rank arrive in order, so
-      // its report comes after all of them).
-      discard_progress(status);
-      --r;
+    MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
+    if (flag != 0) {
+      if (status.MPI_TAG == progress_tag) {
+        // Progress sent before the rank finished (messages from one rank arrive in order, so
+        // its report comes after all of them).
+        discard_progress(status);
+        continue;
+      }
+      if (status.MPI_TAG == heartbeat_tag) {
+        stops.take(status);
+        continue;
+      }
+      int count = 0;
+      MPI_Get_count(&status, MPI_CHAR, &count);
+      rank_message m;
+      m.ran = status.MPI_TAG == ran_tag;
+      m.json.resize(static_cast<std::size_t>(std::max(count, 0)));
+      MPI_Recv(m.json.data(), count, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+      rank_message& slot = all[static_cast<std::size_t>(status.MPI_SOURCE)];
+      if (slot.lost) --missing;
+      slot = std::move(m);
       continue;
     }
-    int count = 0;
-    MPI_Get_count(&status, MPI_CHAR, &count);
-    rank_message m;
-    m.ran = status.MPI_TAG == ran_tag;
-    m.json.resize(static_cast<std::size_t>(std::max(count, 0)));
-    MPI_Recv(m.json.data(), count, MPI_CHAR, r, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    all.push_back(std::move(m));
+    stops.poll();  // a signal that came after rank 0's run: the others stop too
+    if (signals.taken() >= 2) break;
+    if (signals.taken() == 1 &&
+        std::chrono::steady_clock::now() - signals.first_taken_at() >= wait_after_signal) {
+      break;
+    }
+    // Sleeps briefly and sees a SIGTERM that comes during the gather.
+    signals.wait(std::chrono::milliseconds(2));
   }
   return all;
 }
@@ -537,6 +679,22 @@ metrics::report merge_ranks(const mpi_session& mpi, const std::vector<rank_messa
   for (int r = 0; r < static_cast<int>(messages.size()); ++r) {
     const rank_message& m = messages[static_cast<std::size_t>(r)];
     metrics::rank_info entry = rank_entry(mpi, r, hosts[static_cast<std::size_t>(r)]);
+    if (m.lost) {
+      const std::string& host = hosts[static_cast<std::size_t>(r)];
+      const bool host_heard =
+          std::any_of(messages.begin(), messages.end(), [&](const rank_message& o) {
+            return !o.lost && hosts[static_cast<std::size_t>(&o - messages.data())] == host;
+          });
+      entry.ok = false;
+      entry.error = host_heard ? "lost: no report from it on " + host + " before the job ended"
+                               : "lost with its host " + host +
+                                     ": no report from any rank there before the job ended (the "
+                                     "host is down or cut off; OpenMPI then ends the job)";
+      std::cerr << "relayload-cli: error: rank " << r << " on " << host << " " << entry.error
+                << "\n";
+      entries.push_back(std::move(entry));
+      continue;
+    }
     std::string why;
     auto parsed = metrics::parse_report(m.json, &why);
     if (!parsed.has_value()) {
@@ -596,6 +754,18 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   if (outputs != exit_code::ok) return static_cast<int>(outputs);
   options.shard_index = static_cast<std::uint32_t>(mpi.rank());
   options.shard_count = static_cast<std::uint32_t>(mpi.size());
+  // --metrics-listen: every rank serves its own endpoint (port 0: a free one each; a port P:
+  // P + rank) and prints its URL. One rank that cannot bind stops the job before any load.
+  std::unique_ptr<metrics_endpoint> endpoint;
+  {
+    int bad = open_metrics(command.metrics_listen, endpoint, options.shard_index) ==
+                      exit_code::ok
+                  ? 0
+                  : 1;
+    int bad_ranks = 0;
+    MPI_Allreduce(&bad, &bad_ranks, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    if (bad_ranks != 0) return exit_code::usage;  // the rank that failed said why
+  }
 
   if (const std::string why = job->split_problem(options.shard_count); !why.empty()) {
     if (root) std::cerr << "relayload-cli: error: " << why << "\n";
@@ -683,6 +853,7 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   options.start_at = wall_ms(std::chrono::milliseconds(start_ms));
 
   rank_message mine;
+  stop_relay stops(mpi, signals);
   if (!cannot_run) {
     const run_control control = job->launch(command.output, root);
     if (root) {
@@ -704,6 +875,9 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
     } else {
       plan.show = false;
     }
+    plan.stop_requested = [&stops] { return stops.poll(); };
+    plan.metrics = endpoint.get();
+    plan.metric_labels = run_labels(options.shard_index, job->scenario_name());
     metrics::report report = drive(control, signals, plan);
     if (ranks_progress) ranks_progress->finish(&report);
     if (report.scenario.empty()) report.scenario = job->scenario_name();
@@ -726,7 +900,7 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   }
 
   // Rank 0 keeps the relay up until every rank has sent its report (and so has finished).
-  std::vector<rank_message> messages = gather(mpi, mine);
+  std::vector<rank_message> messages = gather(mpi, mine, signals, stops);
   if (relay) relay->stop();
   if (!root) return cannot_run ? exit_code::preflight : exit_code::ok;
 

@@ -66,8 +66,24 @@ int serve(const relay_command& c, std::uint16_t port, bool reuse_port, bool anno
     fmt::print("relay listening on {}{}\n", relay->url(), limits_note(c));
     std::fflush(stdout);
   }
+  std::unique_ptr<metrics_endpoint> endpoint;
+  if (const int code = open_metrics(c.metrics_listen, endpoint); code != exit_code::ok) {
+    relay->stop();
+    return code;
+  }
+  if (endpoint) {
+    // stats() posts to the relay's thread and waits: no cross-thread reads of its counters.
+    endpoint->serve(
+        [r = relay.get()] {
+          metrics::exposition e;
+          add_relay_metrics(e, r->stats(), {});
+          return e;
+        },
+        {});
+  }
   while (signals.wait(std::chrono::milliseconds(1000)) == 0) {
   }
+  endpoint.reset();  // before the relay it reads from
   relay->stop();
   return exit_code::ok;
 }

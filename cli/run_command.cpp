@@ -91,15 +91,32 @@ metrics::report drive(scenario::runner& runner, signal_watch& signals, const pro
 
 metrics::report drive(const run_control& runner, signal_watch& signals, const progress_plan& plan) {
   auto future = runner.start();
+  // --metrics-listen serves the series of the progress line's latest snapshot: a scrape
+  // renders text and asks the shards for nothing (a snapshot copies every histogram on the
+  // shards' threads, ~75 ms of CPU for a steady-messaging run; benchmarks/RESULTS.md).
+  const auto publish = [&plan](const metrics::report& snapshot) {
+    if (plan.metrics == nullptr) return;
+    metrics::exposition e;
+    metrics::add_report(e, snapshot, plan.metric_labels);
+    plan.metrics->serve([e = std::move(e)] { return e; }, plan.metric_labels);
+  };
   const bool tty = stdout_is_terminal();
-  const bool ticking = plan.show || plan.line;
+  const bool ticking = plan.show || plan.line || plan.metrics != nullptr;
   const milliseconds every = plan.every.count() > 0 ? plan.every
                              : tty                  ? milliseconds(500)
                                                     : milliseconds(5000);
   const auto started = steady_clock::now();
   auto last_line = started;
   int interrupts = 0;
+  bool asked = false;
   while (future.wait_for(milliseconds(0)) != std::future_status::ready) {
+    // Asked to stop from elsewhere: a graceful stop that a signal may still escalate.
+    if (!asked && interrupts == 0 && plan.stop_requested && plan.stop_requested()) {
+      asked = true;
+      std::fprintf(stderr, "\n[relayload] stop requested by rank 0: stopping gracefully\n");
+      runner.stop();
+      continue;
+    }
     if (const int sig = signals.wait(std::min(every / 2, milliseconds(250)))) {
       ++interrupts;
       if (interrupts == 1) {
@@ -116,6 +133,8 @@ metrics::report drive(const run_control& runner, signal_watch& signals, const pr
     if (ticking && now - last_line >= every) {
       last_line = now;
       const auto live = runner.progress(milliseconds(200));
+      publish(live);
+      if (!plan.show && !plan.line) continue;  // ticking for --metrics-listen alone
       const auto line =
           plan.line ? plan.line(live, now - started) : metrics::render_progress(live, now - started);
       if (plan.show) {
@@ -127,14 +146,40 @@ metrics::report drive(const run_control& runner, signal_watch& signals, const pr
   }
   if (plan.show && tty) fmt::print("\n");
   auto result = future.get();
-  if (!result) {
+  metrics::report out;
+  if (result) {
+    out = std::move(*result);
+  } else {
     // Only an unusable setup gets here (validated before); report it as a partial empty run.
-    metrics::report empty;
-    empty.partial = true;
-    empty.errors.add(result.error());
-    return empty;
+    out.partial = true;
+    out.errors.add(result.error());
   }
-  return std::move(*result);
+  publish(out);  // from here until the process ends, scrapes see the final figures
+  return out;
+}
+
+metrics::metric_labels run_labels(std::uint32_t rank, const std::string& scenario) {
+  return {{"rank", std::to_string(rank)}, {"scenario", scenario}};
+}
+
+int open_metrics(const std::optional<listen_address>& listen,
+                 std::unique_ptr<metrics_endpoint>& out, std::optional<std::uint32_t> rank) {
+  if (!listen) return exit_code::ok;
+  listen_address address = *listen;
+  if (rank && address.port != 0) {
+    if (address.port + *rank > 65535) {
+      std::cerr << "relayload-cli: error: --metrics-listen: port " << address.port << " + rank "
+                << *rank << " is beyond 65535\n";
+      return exit_code::usage;
+    }
+    address.port = static_cast<std::uint16_t>(address.port + *rank);
+  }
+  out = metrics_endpoint::open(address);
+  if (!out) return exit_code::usage;
+  if (rank) fmt::print("metrics: {} (rank {})\n", out->url(), *rank);
+  else fmt::print("metrics: {}\n", out->url());
+  std::fflush(stdout);
+  return exit_code::ok;
 }
 
 void judge_shard(metrics::report& report) {
@@ -257,6 +302,11 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   // Every output first: an hour's run must not end in a folder it cannot write.
   if (const int code = check_outputs(command); code != exit_code::ok) return code;
   signal_watch signals;  // before any thread starts
+  // Before the relay and the load: a port that cannot be bound ends the run at once.
+  std::unique_ptr<metrics_endpoint> endpoint;
+  if (const int code = open_metrics(command.metrics_listen, endpoint); code != exit_code::ok) {
+    return code;
+  }
 
   // Pre-flight limits apply to this process's slice (--shard). It runs before anything opens
   // a socket (the embedded relay included): a run that cannot hold its load starts nothing.
@@ -305,6 +355,8 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   print_configuration(options, info, command.output, runner.shard_count());
   progress_plan plan;
   plan.show = command.progress;
+  plan.metrics = endpoint.get();
+  plan.metric_labels = run_labels(options.shard_index, info.name);
   metrics::report report = drive(runner, signals, plan);
   signal_watch::raise_late_signal_for_test();
   if (report.scenario.empty()) report.scenario = info.name;

@@ -49,7 +49,10 @@ int signal_watch::wait(std::chrono::milliseconds timeout) {
   ts.tv_nsec = static_cast<long>((timeout.count() % 1000) * 1'000'000);
   for (;;) {
     const int sig = sigtimedwait(&set, nullptr, &ts);
-    if (sig > 0) return sig;
+    if (sig > 0) {
+      if (taken_++ == 0) first_taken_ = std::chrono::steady_clock::now();
+      return sig;
+    }
     if (errno == EINTR) continue;
     return 0;
   }

@@ -25,6 +25,12 @@ class signal_watch {
   /// Takes every watched signal already pending without waiting; returns how many.
   int drain();
 
+  /// Signals wait() has returned so far, and when the first came (steady clock; meaningless
+  /// while taken() is 0). The MPI launcher's rank 0 bounds its wait for the other ranks'
+  /// reports from that instant once OpenMPI is tearing the job down.
+  int taken() const noexcept { return taken_; }
+  std::chrono::steady_clock::time_point first_taken_at() const noexcept { return first_taken_; }
+
   /// Test hook (tests/cli/signal_test.sh late): when RELAYLOAD_TEST_SIGINT_AFTER_DRIVE is set
   /// and not empty, sends SIGINT to this process. Called once the drive loop has ended, it
   /// stands for a second Ctrl-C that comes after the last wait() and before the exit, without
@@ -33,6 +39,8 @@ class signal_watch {
 
  private:
   sigset_t previous_mask_{};
+  int taken_ = 0;
+  std::chrono::steady_clock::time_point first_taken_{};
 };
 
 }  // namespace relayload::cli

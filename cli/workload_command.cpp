@@ -123,6 +123,10 @@ int run_workload(const parsed_command& command, const scenario::scenario_registr
   if (const int code = check_outputs(command); code != exit_code::ok) return code;
   scenario::workload w = *command.workload;
   signal_watch signals;  // before any thread starts
+  std::unique_ptr<metrics_endpoint> endpoint;
+  if (const int code = open_metrics(command.metrics_listen, endpoint); code != exit_code::ok) {
+    return code;
+  }
   // Pre-flight before anything opens a socket (the embedded relay included).
   if (const int code = check_preflight(workload_sockets(w, registry), w.defaults.target.empty(),
                                        w.defaults.source_ips.size());
@@ -154,6 +158,8 @@ int run_workload(const parsed_command& command, const scenario::scenario_registr
   control.abort = [&runner] { runner.abort(); };
   progress_plan plan;
   plan.show = command.progress;
+  plan.metrics = endpoint.get();
+  plan.metric_labels = run_labels(w.defaults.shard_index, metrics::workload_scenario);
   metrics::report report = drive(control, signals, plan);
   if (report.scenario.empty()) report.scenario = metrics::workload_scenario;
   if (report.target.empty()) report.target = w.defaults.target;

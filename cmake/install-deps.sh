@@ -34,7 +34,9 @@ test_packages=(
   chromium                    # the browser test of the HTML report (ctest -L browser)
   clang libclang-rt-14-dev    # the libFuzzer targets (cmake --preset fuzz)
   iproute2                    # the blackhole test's network namespace (ip netns)
+  openssh-server              # ctest -L multihost: an sshd in each namespace "host"
   python3 openssl procps      # test scripts: JSON checks, a self-signed certificate, pgrep
+  prometheus                  # promtool and a real Prometheus scraping --metrics-listen (ctest -L prometheus)
 )
 mpi_packages=(openmpi-bin libopenmpi-dev)  # distributed runs under mpirun (ctest -L mpi)
 if ((with_mpi)); then packages+=("${mpi_packages[@]}"); fi

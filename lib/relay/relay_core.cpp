@@ -109,11 +109,13 @@ bool operator==(const relay_stats& a, const relay_stats& b) noexcept {
   return std::tie(a.connections_current, a.connections_connected, a.connections_total, a.commands,
                   a.commands_total, a.publishes, a.pushes, a.pushes_held, a.pings_sent, a.frames_in,
                   a.frames_out, a.bytes_in, a.bytes_out, a.channels, a.subscriptions,
-                  a.errors_by_code, a.disconnects_by_code, a.client_disconnects) ==
+                  a.errors_by_code, a.disconnects_by_code, a.client_disconnects,
+                  a.history_channels, a.history_publications) ==
          std::tie(b.connections_current, b.connections_connected, b.connections_total, b.commands,
                   b.commands_total, b.publishes, b.pushes, b.pushes_held, b.pings_sent, b.frames_in,
                   b.frames_out, b.bytes_in, b.bytes_out, b.channels, b.subscriptions,
-                  b.errors_by_code, b.disconnects_by_code, b.client_disconnects);
+                  b.errors_by_code, b.disconnects_by_code, b.client_disconnects,
+                  b.history_channels, b.history_publications);
 }
 
 namespace {
@@ -1401,6 +1403,12 @@ relay_stats relay_core::stats() const {
   s.connections_current = m.connections.size();
   s.connections_connected = m.connected_count;
   s.channels = m.channels.size();
+  // O(channels), but only per stats() call (a scrape, a test), never per command.
+  for (const auto& [name, ch] : m.channels) {
+    if (!ch->has_stream) continue;
+    ++s.history_channels;
+    s.history_publications += ch->pubs.size();
+  }
   return s;
 }
 

@@ -35,6 +35,8 @@ struct relay_stats {
   std::uint64_t bytes_out = 0;
   std::uint64_t channels = 0;       ///< channels with subscribers or a stream
   std::uint64_t subscriptions = 0;  ///< (connection, channel) pairs
+  std::uint64_t history_channels = 0;      ///< channels with a history stream
+  std::uint64_t history_publications = 0;  ///< publications held in history, all channels
 
   /// Error replies sent, by Centrifugo error code (102, 103, ...).
   std::map<std::uint32_t, std::uint64_t> errors_by_code;
