@@ -203,6 +203,7 @@ class engine::impl {
     std::unique_ptr<scenario_shard> shard;
     bool started = false;                  // thread only
     bool done = false;                     // guarded by mutex_
+    bool met = false;                      // called meet() or counted as met; guarded by mutex_
     std::optional<metrics::report> last;   // guarded by mutex_
     std::optional<metrics::report> last_series;  // the last series-only look; guarded by mutex_
     // Workloads: arrivals and their lateness (thread only; copied into `last`).
@@ -245,6 +246,7 @@ class engine::impl {
     client::client_context_options client_options;
     client_options.ws.ca_file = options_.process.ca_file;
     client_options.ws.insecure = options_.process.insecure;
+    client_options.transport = options_.process.transport;  // --transport (h1)
     client::client_context client(io, client_options);
     // Thread `index` of this process's shard: one shard of the whole run, so schedules,
     // unit indices and seeds are distinct across every thread of every process.
@@ -256,8 +258,12 @@ class engine::impl {
       member& m = s.members[g];
       m.ctx = std::make_unique<shard_context>(shard_context{
           io, client, part, plan.options, url_, {}, mix_seed(group_seed(g), part.index), {},
-          options_.series_interval, std::nullopt, std::nullopt, options_.workload, {}});
+          options_.series_interval, std::nullopt, std::nullopt, options_.workload, {}, {}});
       m.ctx->done = [this, &s, g] { mark_done(s, g); };
+      m.ctx->meet = [this, &s, g](std::function<void()> then) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        meet_locked(s, g, std::move(then));
+      };
       if (plan.arrivals) {
         auto sched = plan.arrivals(part, group_seed(g));
         if (!sched) {
@@ -324,11 +330,13 @@ class engine::impl {
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      for (member& m : s.members) {
+      for (std::size_t g = 0; g < s.members.size(); ++g) {
+        member& m = s.members[g];
         if (!m.done) {
           m.done = true;
           ++done_count_;
         }
+        meet_locked(s, g, nullptr);
       }
     }
     s.lag_timer.reset();
@@ -441,6 +449,7 @@ class engine::impl {
       std::lock_guard<std::mutex> lock(mutex_);
       if (m.done) return;
       m.done = true;
+      meet_locked(s, g, nullptr);
       if (snap) m.last = std::move(snap);
       ++done_count_;
       if (s.lag) {
@@ -450,6 +459,21 @@ class engine::impl {
       }
     }
     cv_.notify_all();
+  }
+
+  // shard_context::meet of member g of `s` (`then` empty: the member is done or gone and
+  // only counts as met). When the last thread of the group meets, every waiting `then`
+  // is posted to its own thread.
+  void meet_locked(slot& s, std::size_t g, std::function<void()> then) {
+    member& m = s.members[g];
+    if (m.met) return;
+    m.met = true;
+    if (meetings_.size() < groups_.size()) meetings_.resize(groups_.size());
+    meeting& mt = meetings_[g];
+    if (then) mt.waiting.emplace_back(s.io.get(), std::move(then));
+    if (++mt.met < thread_count_) return;
+    for (auto& w : mt.waiting) asio::post(*w.first, std::move(w.second));
+    mt.waiting.clear();
   }
 
   bool all_done_locked() const { return done_count_ == thread_count_ * groups_.size(); }
@@ -648,6 +672,11 @@ class engine::impl {
   clock::time_point t0_{};
   metrics::report_time start_wall_{};
   std::size_t done_count_ = 0;
+  struct meeting {
+    unsigned met = 0;
+    std::vector<std::pair<asio::io_context*, std::function<void()>>> waiting;
+  };
+  std::vector<meeting> meetings_;  // per group; guarded by mutex_
   bool aborted_ = false;
   bool stopped_early_ = false;
   bool shard_failed_ = false;

@@ -13,8 +13,8 @@
 // The trigger's own drops are the storm, not failures: they are counted as drops (counters,
 // "connections" series), held/back and reconnectStorm.droppedByClient (client-side trigger)
 // or reconnectStorm.droppedByRelay (run_options::storm_trigger), and left out of the
-// errors. A relay-triggered drop is the first loss, after the storm was due, of a
-// connection that was up when it was due, closed with the trigger's 3001 "shutdown" (the
+// errors. A relay-triggered drop is the first loss, after the storm was fired, of a
+// connection that was up when it was fired, closed with the trigger's 3001 "shutdown" (the
 // code and reason of embedded_relay::disconnect_all and restart): at most one per
 // connection. Everything else that goes wrong — any other close or a second one, a
 // reconnect attempt refused or failing, a subscribe error — stays an error under its cause.
@@ -117,6 +117,7 @@ bool is_trigger_close(const client::disconnected_info& info) {
 }
 
 struct side {
+  bool settled = false;            // has its first outcome: subscribed, or failed for good
   bool subscribed = false;         // subscribed at least once before the storm
   bool held = false;               // subscribed when the storm hit
   bool back = false;               // resubscribed after the storm
@@ -150,12 +151,18 @@ class storm_shard final : public scenario_shard {
     }
     recv_.emplace(ctx.client, std::move(po));
     recv_->callbacks().on_outcome = [this](std::uint64_t g, const client::connect_outcome& o) {
-      if (o.connected()) on_first_connected(local_of(g), false);
+      if (o.connected())
+        on_first_connected(local_of(g), false);
+      else
+        settle(local_of(g), false);
     };
     if (pairs_) {
       pub_.emplace(ctx.client, pool_opts(ctx.seed ^ 0x5bd1e995ULL));
       pub_->callbacks().on_outcome = [this](std::uint64_t g, const client::connect_outcome& o) {
-        if (o.connected()) on_first_connected(local_of(g), true);
+        if (o.connected())
+          on_first_connected(local_of(g), true);
+        else
+          settle(local_of(g), true);
       };
     }
   }
@@ -175,6 +182,8 @@ class storm_shard final : public scenario_shard {
       }
     }
     storm_due_ = ctx_.t0 + ctx_.options.ramp_up + ctx_.options.storm_after;
+    settle_deadline_ = *storm_due_ + ctx_.options.connect_timeout + ctx_.options.command_timeout;
+    unsettled_ = units_.size() * (pairs_ ? 2 : 1);
     arm();
   }
 
@@ -246,15 +255,15 @@ class storm_shard final : public scenario_shard {
     };
   }
 
-  // A connection that was up when the storm was due (every shard's storm_due_ is the same;
-  // shard 0 fires the trigger then, and another shard may see the close before its own
-  // timer) and is lost afterwards with the trigger's close was dropped by the trigger.
-  // A connection is lost once, so this counts at most one drop per connection.
+  // A connection that was up when this shard was ready for the storm (shard 0 fires the
+  // trigger only once every shard is: see ready(); another shard may see the close before
+  // its own storm() runs) and is lost afterwards with the trigger's close was dropped by
+  // the trigger. A connection is lost once, so this counts at most one drop per connection.
   void on_lost(side& s, const client::disconnected_info& info) {
     const auto up_since = s.up_since;
     s.up_since.reset();
-    if (!up_since || !storm_due_ || *up_since >= *storm_due_) return;
-    if (clock::now() < *storm_due_ || !is_trigger_close(info)) return;
+    if (!up_since || !ready_at_ || *up_since >= *ready_at_) return;
+    if (!is_trigger_close(info)) return;
     ++relay_drops_;
     if (relay_drop_cause_.empty()) relay_drop_cause_ = info.cause.cause();
   }
@@ -276,8 +285,11 @@ class storm_shard final : public scenario_shard {
         if (s.recovered_left > 0) --s.recovered_left;
       };
     }
-    c->subscribe(units_[i].channel, std::move(cbs), [this](std::error_code ec, const auto&) {
-      if (ec) subscribe_errors_.add(ec);
+    c->subscribe(units_[i].channel, std::move(cbs), [this, i, is_pub](std::error_code ec,
+                                                                       const auto&) {
+      if (!ec) return;
+      subscribe_errors_.add(ec);
+      settle(i, is_pub);
     });
   }
 
@@ -287,6 +299,7 @@ class storm_shard final : public scenario_shard {
     s.recovered_left = info.recovered_publications;
     if (!storm_at_) {
       s.subscribed = true;
+      settle(i, is_pub);
       return;
     }
     const auto now = clock::now();
@@ -373,6 +386,37 @@ class storm_shard final : public scenario_shard {
     check_done();
   }
 
+  // The storm hits a population that is set up: not before it is due (--storm-after after
+  // the ramp), then as soon as every connection of this shard has its first outcome
+  // (subscribed, or its connect or subscribe failed), at the latest when every first
+  // attempt has run out of time (connect and command timeouts after it was due); and it
+  // hits every thread of the process at once (shard_context::meet), so that the relay
+  // trigger, which shard 0 fires for all, finds every thread's connections set up too.
+  // Connections still not subscribed then are reconnectStorm.notHeld.
+  void settle(std::size_t i, bool is_pub) {
+    if (i >= units_.size()) return;
+    side& s = is_pub ? units_[i].pub : units_[i].recv;
+    if (s.settled) return;
+    s.settled = true;
+    if (unsettled_ > 0) --unsettled_;
+    if (unsettled_ == 0 && phase_ == phase::holding && storm_due_ && clock::now() >= *storm_due_)
+      ready();
+  }
+
+  void ready() {
+    if (ready_ || phase_ != phase::holding || stopping_) return;
+    ready_ = true;
+    ready_at_ = clock::now();
+    timer_.cancel();
+    if (!ctx_.meet) {
+      storm();
+      return;
+    }
+    ctx_.meet([this] {
+      if (phase_ == phase::holding && !stopping_) storm();
+    });
+  }
+
   void storm() {
     storm_at_ = clock::now();
     phase_ = phase::storm;
@@ -403,7 +447,8 @@ class storm_shard final : public scenario_shard {
 
   void arm() {
     if (phase_ == phase::holding) {
-      timer_.expires_at(*storm_due_);
+      if (ready_) return;
+      timer_.expires_at(clock::now() < *storm_due_ ? *storm_due_ : *settle_deadline_);
     } else if (phase_ == phase::storm) {
       auto due = *deadline_;
       if (message_wait_until_ && *message_wait_until_ < due) due = *message_wait_until_;
@@ -414,7 +459,10 @@ class storm_shard final : public scenario_shard {
     timer_.async_wait([this](std::error_code ec) {
       if (ec || stopping_) return;
       if (phase_ == phase::holding) {
-        storm();
+        if (unsettled_ == 0 || clock::now() >= *settle_deadline_)
+          ready();
+        else
+          arm();
       } else if (phase_ == phase::storm) {
         const auto now = clock::now();
         if (now >= *deadline_ || (message_wait_until_ && now >= *message_wait_until_))
@@ -558,9 +606,11 @@ class storm_shard final : public scenario_shard {
   phase phase_ = phase::holding;
   bool stopping_ = false;
   std::error_code setup_error_;
-  std::optional<clock::time_point> storm_due_, storm_at_, deadline_, message_wait_until_, last_ack_,
+  std::optional<clock::time_point> storm_due_, settle_deadline_, ready_at_, storm_at_, deadline_, message_wait_until_, last_ack_,
       end_;
   int closes_left_ = 0;
+  std::size_t unsettled_ = 0;  // sides without their first outcome
+  bool ready_ = false;         // the storm is due and this shard is set up (or gave up)
   std::optional<metrics::report> final_;
 
   metrics::histogram recovery_time_;

@@ -54,6 +54,12 @@ struct shard_context {
   /// Called when the scenario starts a unit (as the pacer hands it out): the runner counts
   /// arrivals and their lateness per group. May be empty.
   std::function<void(const pacing::due_event&)> unit_started;
+  /// Meets the other threads of this process that run the same scenario (group): `then`
+  /// runs on this shard's thread once every one of them has called meet() or is done (or
+  /// failed to build), so a scenario can act on every thread at once (reconnect-storm drops
+  /// its connections when every thread's are set up). Call at most once. Set by the engine;
+  /// empty when a shard runs alone (then call `then` directly).
+  std::function<void(std::function<void()>)> meet;
 };
 
 /// One thread's part of a scenario. All members are called on the shard's thread (inside

@@ -211,3 +211,91 @@ TEST_CASE("scenario_registry finds by exact name and refuses duplicates", "[scen
   CHECK_FALSE(reg.add(counting_scenario(false)).has_value());
   CHECK(reg.names_joined() == "counting");
 }
+
+namespace {
+
+// Counts its share of units like counting_shard, then meets the other shards
+// (shard_context::meet); once met, records how many shards had finished counting and ends.
+// A shard with `skip` set ends without meeting: it must still count as met.
+class meeting_shard final : public sc::scenario_shard {
+ public:
+  meeting_shard(sc::shard_context& ctx, std::atomic<int>& counted_shards,
+                std::atomic<int>& seen_at_meeting_min, bool skip)
+      : ctx_(ctx), timer_(ctx.io), counted_shards_(counted_shards),
+        seen_min_(seen_at_meeting_min), skip_(skip) {
+    // Unequal shares of time: shard k counts (k + 1) * 20 ticks.
+    left_ = (ctx.shard.index + 1) * 20;
+  }
+  void start() override { tick(); }
+  void stop() override {
+    timer_.cancel();
+    if (!done_) finish();
+  }
+  metrics::report snapshot() const override { return {}; }
+
+ private:
+  void tick() {
+    if (left_ == 0) {
+      counted_shards_.fetch_add(1);
+      if (skip_ && ctx_.shard.index == 0) {
+        finish();
+        return;
+      }
+      if (!ctx_.meet) {  // seen_min stays unset: the test fails
+        finish();
+        return;
+      }
+      ctx_.meet([this] {
+        const int seen = counted_shards_.load();
+        int cur = seen_min_.load();
+        while (seen < cur && !seen_min_.compare_exchange_weak(cur, seen)) {
+        }
+        finish();
+      });
+      return;
+    }
+    --left_;
+    timer_.expires_after(1ms);
+    timer_.async_wait([this](std::error_code ec) {
+      if (!ec) tick();
+    });
+  }
+  void finish() {
+    done_ = true;
+    ctx_.done();
+  }
+  sc::shard_context& ctx_;
+  asio::steady_timer timer_;
+  std::atomic<int>& counted_shards_;
+  std::atomic<int>& seen_min_;
+  bool skip_;
+  std::uint64_t left_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("shard_context::meet runs each shard's callback once every shard has met",
+          "[scenario]") {
+  const bool skip = GENERATE(false, true);
+  CAPTURE(skip);
+  std::atomic<int> counted{0};
+  std::atomic<int> seen_min{1000};
+  sc::scenario_info info;
+  info.name = "meeting";
+  info.description = "test";
+  info.make_shard = [&](sc::shard_context& ctx) {
+    return std::make_unique<meeting_shard>(ctx, counted, seen_min, skip);
+  };
+  sc::runner r(info, options_for(4, 4));
+  auto future = r.start();
+  // Without the meeting opening, the shards would wait for ever; bounded here.
+  REQUIRE(future.wait_for(30s) == std::future_status::ready);
+  auto result = future.get();
+  REQUIRE(result.has_value());
+  CHECK_FALSE(result->partial);
+  CHECK(counted.load() == 4);
+  // No callback ran before the last shard had finished counting (a shard that ended
+  // without meeting counts as met).
+  CHECK(seen_min.load() == 4);
+}
