@@ -515,21 +515,6 @@ std::string change_text(slo_field_kind kind, double v) {
   }
 }
 
-bool holds(double v, slo_op op, double t) {
-  switch (op) {
-    case slo_op::less_equal:
-      return v <= t;
-    case slo_op::less:
-      return v < t;
-    case slo_op::greater_equal:
-      return v >= t;
-    case slo_op::greater:
-      return v > t;
-    case slo_op::equal:
-    default:
-      return v == t;
-  }
-}
 
 }  // namespace
 
@@ -637,7 +622,7 @@ std::vector<slo_verdict> evaluate_gates(const comparison& c, const std::vector<g
     v.value = change;
     if (!bound) {
       // Relative bound on a zero base: only no change at all satisfies it.
-      v.pass = change == 0.0 && holds(0.0, g.op, g.threshold);
+      v.pass = change == 0.0 && slo_holds(0.0, g.op, g.threshold);
     } else {
       // The change that counts: moved toward the bound by the noise, so that a breach
       // smaller than the noise passes.
@@ -656,7 +641,7 @@ std::vector<slo_verdict> evaluate_gates(const comparison& c, const std::vector<g
           judged = std::fabs(change - *bound) <= noise ? *bound : change;
           break;
       }
-      v.pass = holds(judged, g.op, *bound);
+      v.pass = slo_holds(judged, g.op, *bound);
     }
     out.push_back(std::move(v));
   }

@@ -123,21 +123,6 @@ std::string format_actual(const slo_objective& o, double v) {
   }
 }
 
-bool holds(double v, slo_op op, double t) {
-  switch (op) {
-    case slo_op::less_equal:
-      return v <= t;
-    case slo_op::less:
-      return v < t;
-    case slo_op::greater_equal:
-      return v >= t;
-    case slo_op::greater:
-      return v > t;
-    case slo_op::equal:
-    default:
-      return v == t;
-  }
-}
 
 const slo_verdict* verdict_of(const std::vector<slo_verdict>& verdicts,
                               std::string_view expression) {
@@ -440,7 +425,7 @@ std::vector<slo_verdict> evaluate_slos(const original_document& doc,
     if (const auto value = value_of(doc, o.field)) {
       v.value = *value;
       v.actual = format_actual(o, *value);
-      v.pass = holds(*value, o.op, o.threshold);
+      v.pass = slo_holds(*value, o.op, o.threshold);
     }
     out.push_back(std::move(v));
   }

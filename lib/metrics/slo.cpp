@@ -317,21 +317,6 @@ std::string format_actual(const slo_objective& o, double v) {
   }
 }
 
-bool compare(double v, slo_op op, double t) {
-  switch (op) {
-    case slo_op::less_equal:
-      return v <= t;
-    case slo_op::less:
-      return v < t;
-    case slo_op::greater_equal:
-      return v >= t;
-    case slo_op::greater:
-      return v > t;
-    case slo_op::equal:
-    default:
-      return v == t;
-  }
-}
 
 }  // namespace
 
@@ -482,7 +467,7 @@ std::vector<slo_verdict> evaluate_slos(const report& r,
       if (const auto value = info->get(r)) {
         v.value = *value;
         v.actual = format_actual(o, *value);
-        v.pass = compare(*value, o.op, o.threshold);
+        v.pass = slo_holds(*value, o.op, o.threshold);
       }
     } else {
       v.actual = "unknown field";

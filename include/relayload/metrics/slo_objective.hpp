@@ -10,6 +10,24 @@ namespace relayload::metrics {
 
 enum class slo_op { less_equal, less, greater_equal, greater, equal };
 
+/// Whether `value op threshold` holds ("value <= threshold" for slo_op::less_equal). A NaN
+/// value holds for no operator.
+constexpr bool slo_holds(double value, slo_op op, double threshold) noexcept {
+  switch (op) {
+    case slo_op::less_equal:
+      return value <= threshold;
+    case slo_op::less:
+      return value < threshold;
+    case slo_op::greater_equal:
+      return value >= threshold;
+    case slo_op::greater:
+      return value > threshold;
+    case slo_op::equal:
+    default:
+      return value == threshold;
+  }
+}
+
 /// What a field measures, which decides the units an objective may use.
 enum class slo_field_kind {
   duration,  ///< nanoseconds; written with ms or s (no unit means ms)
