@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "live_metrics.hpp"
 #include "mpi_launcher.hpp"
 #include "output_file.hpp"
 #include "probe_command.hpp"
@@ -92,6 +93,11 @@ int run_capacity(const parsed_command& command, const scenario::scenario_registr
     return exit_code::usage;
   }
   signal_watch signals;  // before any thread starts
+  // Before the relay and the load: a port that cannot be bound ends the search at once.
+  std::unique_ptr<metrics_endpoint> endpoint;
+  if (const int code = open_metrics(c.metrics_listen, endpoint); code != exit_code::ok) {
+    return code;
+  }
   // Pre-flight at the largest step (or the tenth when unbounded), before any socket opens.
   {
     scenario::workload peak = plan.mix;
@@ -158,10 +164,66 @@ int run_capacity(const parsed_command& command, const scenario::scenario_registr
     }
   });
   scenario::capacity_events events;
+  // --metrics-listen: the run's series (one run through every step: counters never reset)
+  // from a full look every 5 s, and where the search stands.
+  struct search_position {
+    std::size_t step = 0;
+    double value = 0;
+    std::optional<double> last_passing, first_failing;
+    bool ended = false;  // a step failed or was generator-bound
+    bool generator_bound = false;
+  } position;
+  position.value = plan.from;
+  const metrics::metric_labels labels = run_labels(0, "capacity");
+  const auto publish = [&](const metrics::report* live) {
+    if (!endpoint) return;
+    metrics::exposition e;
+    if (live != nullptr) metrics::add_report(e, *live, labels);
+    e.add_gauge("relayload_capacity_step", "the step running (1 = the first)", labels,
+                static_cast<double>(position.step + 1));
+    e.add_gauge("relayload_capacity_value",
+                "the scaled parameter (" + plan.group +
+                    (plan.parameter == scenario::capacity_parameter::rate ? ".rate, units/s)"
+                                                                          : ".count, units)"),
+                labels, position.value);
+    if (position.last_passing) {
+      e.add_gauge("relayload_capacity_last_passing", "the highest step value that met every SLO",
+                  labels, *position.last_passing);
+    }
+    if (position.first_failing) {
+      e.add_gauge("relayload_capacity_first_failing", "the first step value that breached an SLO",
+                  labels, *position.first_failing);
+    }
+    e.add_gauge("relayload_capacity_generator_bound",
+                "1 once a step found the generator, not the relay, the limit", labels,
+                position.generator_bound ? 1.0 : 0.0);
+    endpoint->serve([e = std::move(e)] { return e; }, labels);
+  };
+  publish(nullptr);
   events.on_step = [&](const metrics::capacity_step& s) {
     fmt::print("{}", step_line(s, unit, color));
     std::fflush(stdout);
+    // As the result concludes: steps pass until the first that breaches an SLO or finds
+    // the generator the limit.
+    if (!position.ended) {
+      if (s.pass && !s.generator.bound) {
+        position.last_passing = s.value;
+      } else {
+        position.ended = true;
+        if (!s.pass) position.first_failing = s.value;
+        position.generator_bound = s.generator.bound;
+      }
+    }
+    publish(nullptr);
   };
+  if (endpoint) {
+    events.full_look_every = std::chrono::seconds(5);
+    events.on_full_look = [&](const metrics::report& live, std::size_t step) {
+      position.step = step;
+      position.value = plan.from + plan.step * static_cast<double>(step);
+      publish(&live);
+    };
+  }
   if (c.progress) {
     const auto started = std::chrono::steady_clock::now();
     events.on_progress = [started, &plan](const metrics::report& live, std::size_t step) {

@@ -396,6 +396,8 @@ struct capacity_flags {
   bool no_progress = false;
   bool no_probe = false;
   std::string color = "auto";
+  std::string metrics_listen;
+  CLI::Option* metrics_listen_option = nullptr;
   // The run flags of run_flag_table() (node-based maps: CLI11 keeps their addresses).
   std::map<std::string, std::string> run_text;
   std::map<std::string, bool> run_switch;
@@ -443,6 +445,11 @@ void add_capacity_flags(CLI::App& app, capacity_flags& f) {
           ->type_name("FILE.html"));
   app.add_flag("--no-progress", f.no_progress, "no live progress line");
   app.add_flag("--no-probe", f.no_probe, "skip the pre-flight probe of the target");
+  f.metrics_listen_option =
+      app.add_option("--metrics-listen", f.metrics_listen,
+                     "serve live Prometheus metrics of the current step and the search at "
+                     "http://HOST:PORT/metrics (port 0: any free port, printed)")
+          ->type_name("HOST:PORT");
   add_color_option(app, f.color);
   for (const run_flag& r : run_flag_table()) {
     const std::string name(r.name);
@@ -590,6 +597,14 @@ void convert_capacity(const CLI::App& app, const capacity_flags& f,
   c.report_html = f.report_html;
   c.progress = !f.no_progress;
   c.probe = !f.no_probe;
+  if (f.metrics_listen_option->count() > 0) {
+    listen_address a;
+    if (auto e = parse_listen_address("--metrics-listen", f.metrics_listen, a)) {
+      problems.push_back(*e);
+    } else {
+      c.metrics_listen = a;
+    }
+  }
   convert_color(f.color, c.color, problems);
   if (!w) return;
   c.slos = workload_slos(f.slo, *w, problems);

@@ -107,6 +107,9 @@ struct capacity_command {
   bool progress = true;     ///< --no-progress turns the live line off
   bool probe = true;        ///< --no-probe skips the pre-flight probe of the target
   color_choice color = color_choice::automatic;  ///< --color
+  /// --metrics-listen: the run's live series (a full look every 5 s) and the search's
+  /// position (relayload_capacity_step, _value, _last_passing, _first_failing).
+  std::optional<listen_address> metrics_listen;
 };
 
 struct parsed_command {

@@ -368,6 +368,8 @@ class capacity_search::impl {
     pending current{};
     bool finished = false;
     clock::time_point last_progress = clock::now();
+    const bool full_looks = events.on_full_look && events.full_look_every.count() > 0;
+    clock::time_point last_full_look = clock::now();
     std::size_t judged = 0;
 
     while (!finished) {
@@ -386,6 +388,7 @@ class capacity_search::impl {
         wake = std::min(wake, std::max(ready, clock::now() + poll_period));
       }
       if (events.on_progress) wake = std::min(wake, last_progress + std::chrono::seconds(1));
+      if (full_looks) wake = std::min(wake, last_full_look + events.full_look_every);
       {
         std::unique_lock<std::mutex> lock(mutex_);
         cv_.wait_until(lock, wake, [&] { return stop_requested_; });
@@ -411,6 +414,10 @@ class capacity_search::impl {
         last_progress = now;
         events.on_progress(runner.progress_series(),
                            std::min(next_boundary_step, steps_.size() - 1));
+      }
+      if (full_looks && now - last_full_look >= events.full_look_every) {
+        last_full_look = now;
+        events.on_full_look(runner.progress(), std::min(next_boundary_step, steps_.size() - 1));
       }
       while (!waiting.empty()) {
         const pending& p = waiting.front();

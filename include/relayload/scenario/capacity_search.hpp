@@ -70,6 +70,12 @@ struct capacity_events {
   /// About once a second: a series-only look at the run (workload_runner::progress_series)
   /// and the index of the running step.
   std::function<void(const metrics::report& live, std::size_t step)> on_progress;
+  /// Every `full_look_every` (when positive): a full look at the run (workload_runner::
+  /// progress: counters and histograms too, which costs the shards a copy of every
+  /// histogram, so not every second) and the index of the running step.
+  /// `capacity --metrics-listen` looks every 5 s.
+  std::function<void(const metrics::report& live, std::size_t step)> on_full_look;
+  std::chrono::milliseconds full_look_every{0};
 };
 
 class capacity_search {
