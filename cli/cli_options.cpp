@@ -51,6 +51,8 @@ struct run_flags {
   std::string workload;                     // --workload
   std::string metrics_listen;               // --metrics-listen
   CLI::Option* metrics_listen_option = nullptr;
+  std::string target_metrics;               // --target-metrics
+  CLI::Option* target_metrics_option = nullptr;
   CLI::Option* output_dir_option = nullptr;
   CLI::Option* output_option = nullptr;
   CLI::Option* pairs_option = nullptr;
@@ -198,6 +200,12 @@ void add_run_flags(CLI::App& app, run_flags& f) {
                      "serve live Prometheus metrics at http://HOST:PORT/metrics (port 0: any "
                      "free port, printed; under mpirun each rank adds its rank to the port)")
           ->type_name("HOST:PORT");
+  f.target_metrics_option =
+      app.add_option("--target-metrics", f.target_metrics,
+                     "scrape the target relay's Prometheus endpoint (http://HOST:PORT/metrics) "
+                     "every progress interval; its CPU, memory, clients, subscriptions and "
+                     "message rates go into the report")
+          ->type_name("URL");
   app.add_flag("--no-probe", f.no_probe,
                "skip the pre-flight probe (one upgrade + connect to the target; a failure "
                "exits 2 with a diagnosis)");
@@ -303,6 +311,15 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
       problems.push_back(*e);
     } else {
       cmd.metrics_listen = a;
+    }
+  }
+  if (f.target_metrics_option != nullptr && f.target_metrics_option->count() > 0) {
+    net::http_url u;
+    if (auto e = net::parse_http_url(f.target_metrics, u)) {
+      problems.push_back("--target-metrics: " + *e);
+    } else {
+      cmd.target_metrics = u;
+      cmd.target_metrics_url = f.target_metrics;
     }
   }
   convert_color(f.color, cmd.color, problems);

@@ -13,6 +13,7 @@
 #include "terminal.hpp"
 #include "relayload/metrics/compare.hpp"
 #include "relayload/metrics/slo_objective.hpp"
+#include "relayload/net/http_get.hpp"
 #include "relayload/pacing/rate.hpp"
 #include "relayload/scenario/run_options.hpp"
 #include "relayload/scenario/scenario_registry.hpp"
@@ -128,6 +129,10 @@ struct parsed_command {
   std::string output_dir;      ///< --output-dir (run): each shard's own report, too
   /// --metrics-listen HOST:PORT (run): a live Prometheus endpoint (listen_address.hpp, live_metrics.hpp).
   std::optional<listen_address> metrics_listen;
+  /// --target-metrics URL (run): the target relay's Prometheus endpoint, scraped during the
+  /// run (target_scrape.hpp); `target_metrics_url` is the URL as given.
+  std::optional<net::http_url> target_metrics;
+  std::string target_metrics_url;
   /// --storm-trigger (reconnect-storm): "relay", "client" or "" (relay without --target).
   std::string storm_trigger;
   relay_command relay;

@@ -19,6 +19,7 @@
 #include "relayload/relay/embedded_relay.hpp"
 #include "relayload/scenario/runner.hpp"
 #include "signals.hpp"
+#include "target_scrape.hpp"
 #include "terminal.hpp"
 #include "workload_command.hpp"
 
@@ -295,6 +296,12 @@ int check_outputs(const parsed_command& command) {
 }
 
 int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry) {
+  if (command.target_metrics && (command.workload || started_by_mpirun())) {
+    std::cerr << "relayload-cli: error: --target-metrics works on a single-process run of one "
+                 "scenario, not yet with "
+              << (command.workload ? "--workload" : "mpirun") << "\n";
+    return exit_code::usage;
+  }
   if (command.workload) return run_workload(command, registry);
   scenario::run_options options = command.run;
   const scenario::scenario_info& info = *registry.find(options.scenario);
@@ -357,7 +364,24 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   plan.show = command.progress;
   plan.metrics = endpoint.get();
   plan.metric_labels = run_labels(options.shard_index, info.name);
+  // --target-metrics: the relay's own series, scraped at the progress line's cadence.
+  std::unique_ptr<target_scraper> scraper;
+  const auto drive_wall =
+      std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
+  if (command.target_metrics) {
+    const milliseconds every = plan.every.count() > 0   ? plan.every
+                               : stdout_is_terminal() ? milliseconds(500)
+                                                      : milliseconds(5000);
+    scraper = std::make_unique<target_scraper>(*command.target_metrics,
+                                               command.target_metrics_url, every);
+    scraper->start();
+  }
   metrics::report report = drive(runner, signals, plan);
+  if (scraper) {
+    // Before the embedded relay stops: the last scrape sees the relay as the load left it.
+    const bool started = report.start_time != metrics::report_time{};
+    report.target_series = scraper->finish(started ? report.start_time : drive_wall);
+  }
   signal_watch::raise_late_signal_for_test();
   if (report.scenario.empty()) report.scenario = info.name;
   if (report.target.empty()) report.target = options.target;

@@ -92,6 +92,7 @@ result<void> report::merge(const report& other) {
     if (auto r = m.groups[i].result.merge(other.groups[i].result); !r) return r;
   }
   if (!m.capacity) m.capacity = other.capacity;
+  if (!m.target_series) m.target_series = other.target_series;
   const auto merge_histogram = [](histogram& a, const histogram& b) { return a.merge(b); };
 
   if (auto r = merge_optional(m.connect_time, other.connect_time, merge_histogram); !r) return r;
@@ -216,7 +217,8 @@ bool operator==(const report& a, const report& b) {
          a.steady_messaging == b.steady_messaging && a.histograms == b.histograms &&
          a.counters == b.counters && a.errors == b.errors && a.series == b.series &&
          a.partial == b.partial && a.parts == b.parts && a.ranks == b.ranks && a.slos == b.slos &&
-         a.groups == b.groups && a.capacity == b.capacity;
+         a.groups == b.groups && a.capacity == b.capacity &&
+         a.target_series == b.target_series;
 }
 
 const group_report* report::group(std::string_view name) const noexcept {

@@ -181,6 +181,11 @@ x_axis time_axis(const report& r) {
   for (const auto& [name, s] : r.series) {
     if (!s.intervals().empty()) xa.max = std::max(xa.max, end_s(s, s.intervals().size() - 1));
   }
+  if (r.target_series) {  // the scrape after the run may end a little after its last interval
+    for (const target_sample& t : r.target_series->samples) {
+      xa.max = std::max(xa.max, static_cast<double>(t.offset.count()) / 1e3);
+    }
+  }
   for (const group_report& g : r.groups) {
     const x_axis own = time_axis(g.result);
     xa.max = std::max(xa.max, own.max);
@@ -1400,6 +1405,158 @@ std::string page_tail(const report& r) {
   return h;
 }
 
+// ---- the target relay's own series (--target-metrics) ------------------------------------
+
+using target_value = std::optional<double> target_sample::*;
+
+double offset_s(const target_sample& s) { return static_cast<double>(s.offset.count()) / 1e3; }
+
+// A level (clients, memory) at each scrape from t0 on, times `scale`.
+line_series target_levels(const target_metrics& t, target_value v, const char* name,
+                          double scale = 1.0, int colour = -1, std::string extra = {}) {
+  line_series l{name, {}, colour, std::move(extra)};
+  for (const target_sample& s : t.samples) {
+    if (s.*v && s.offset.count() >= 0) l.points.push_back({offset_s(s), *(s.*v) * scale});
+  }
+  return l;
+}
+
+// A counter's rate between consecutive scrapes, at the later one, times `scale` (a counter
+// that went down, a restarted relay, gives no point).
+line_series target_rate(const target_metrics& t, target_value v, const char* name,
+                        double scale = 1.0) {
+  line_series l{name, {}};
+  const target_sample* previous = nullptr;
+  for (const target_sample& s : t.samples) {
+    if (!(s.*v)) continue;
+    if (previous != nullptr && s.offset.count() >= 0 && s.offset > previous->offset &&
+        *(s.*v) >= *(previous->*v)) {
+      const double dt = offset_s(s) - offset_s(*previous);
+      l.points.push_back({offset_s(s), (*(s.*v) - *(previous->*v)) / dt * scale});
+    }
+    previous = &s;
+  }
+  return l;
+}
+
+std::vector<line_series> non_empty(std::vector<line_series> lines) {
+  lines.erase(std::remove_if(lines.begin(), lines.end(),
+                             [](const line_series& l) { return l.points.empty(); }),
+              lines.end());
+  return lines;
+}
+
+bool has_target(const report& r) { return r.target_series.has_value(); }
+
+std::string target_clients_chart(const chart_ctx& c) {
+  const target_metrics& t = *c.r.target_series;
+  std::vector<line_series> lines =
+      non_empty({target_levels(t, &target_sample::clients, "relay: clients", 1.0, 0),
+                 target_levels(t, &target_sample::subscriptions, "relay: subscriptions", 1.0, 1)});
+  if (lines.empty()) {
+    return no_data(c.id,
+                   "the target exposed no centrifugo_node_num_clients or "
+                   "centrifugo_node_num_subscriptions in any successful scrape");
+  }
+  // Our own side, for comparison: the open connections the client-side series counted.
+  if (const time_series* s = find_series(c.r, connections_series)) {
+    if (const auto g = s->gauge_id("active")) {
+      line_series ours{"relayload: active connections", {{0, 0}}, 4, "dashed"};
+      for (const interval_snapshot& snap : s->intervals()) {
+        ours.points.push_back({end_s(*s, snap.index), static_cast<double>(snap.gauges[*g])});
+      }
+      lines.push_back(std::move(ours));
+    }
+  }
+  return line_chart(c.id, "Relay clients and subscriptions", lines, c.time, "time since start (s)",
+                    "clients / subscriptions", c.over_time);
+}
+
+std::string target_cpu_chart(const chart_ctx& c) {
+  const auto lines =
+      non_empty({target_rate(*c.r.target_series, &target_sample::cpu_seconds, "relay CPU", 100.0)});
+  if (lines.empty()) {
+    return no_data(c.id, "fewer than two scrapes with process_cpu_seconds_total");
+  }
+  return line_chart(c.id, "Relay CPU", lines, c.time, "time since start (s)", "CPU (% of one core)",
+                    c.over_time);
+}
+
+std::string target_memory_chart(const chart_ctx& c) {
+  const auto lines = non_empty({target_levels(*c.r.target_series, &target_sample::resident_bytes,
+                                              "relay resident memory", 1e-6)});
+  if (lines.empty()) return no_data(c.id, "no process_resident_memory_bytes in any scrape");
+  return line_chart(c.id, "Relay memory", lines, c.time, "time since start (s)",
+                    "resident memory (MB)", c.over_time);
+}
+
+std::string target_messages_chart(const chart_ctx& c) {
+  const target_metrics& t = *c.r.target_series;
+  const auto lines = non_empty({target_rate(t, &target_sample::messages_in, "in (published)"),
+                                target_rate(t, &target_sample::messages_out, "out (delivered)")});
+  if (lines.empty()) return no_data(c.id, "fewer than two scrapes with a message counter");
+  return line_chart(c.id, "Relay messages per second", lines, c.time, "time since start (s)",
+                    "messages per second", c.over_time);
+}
+
+const chart_kind target_kinds[] = {
+    {"chart-relay-clients", "Relay clients and subscriptions", has_target, target_clients_chart,
+     [](const report&) -> std::string {
+       return "From the target's centrifugo_node_num_clients and "
+              "centrifugo_node_num_subscriptions at each scrape; \"relayload: active "
+              "connections\": the open connections relayload counted, at the end of each "
+              "interval.";
+     }},
+    {"chart-relay-cpu", "Relay CPU", has_target, target_cpu_chart,
+     [](const report&) -> std::string {
+       return "process_cpu_seconds_total between consecutive scrapes, as a percentage of one "
+              "core.";
+     }},
+    {"chart-relay-memory", "Relay memory", has_target, target_memory_chart,
+     [](const report&) -> std::string { return "process_resident_memory_bytes at each scrape."; }},
+    {"chart-relay-messages", "Relay messages per second", has_target, target_messages_chart,
+     [](const report& r) -> std::string {
+       const target_metrics& t = *r.target_series;
+       return "Between consecutive scrapes: in from " +
+              (t.messages_in_metric.empty() ? std::string("(none)") : t.messages_in_metric) +
+              ", out from " +
+              (t.messages_out_metric.empty() ? std::string("(none)") : t.messages_out_metric) + ".";
+     }},
+};
+
+std::string target_table(const target_metrics& t) {
+  std::string h = "<table class=\"figures\" id=\"target-metrics-table\">\n";
+  h += row("Endpoint", t.url);
+  h += row("Scrapes", fmt::format("{} ok, {} failed, every {} s", t.scrapes_ok, t.scrapes_failed(),
+                                  num(static_cast<double>(t.interval.count()) / 1e3)));
+  for (const scrape_failure& f : t.failures) {
+    h += row("Failed: " + f.cause, fmt::format("{} × (last: {})", f.count, f.last));
+  }
+  if (const auto v = t.peak_clients()) h += row("Peak clients", num(*v));
+  if (const auto v = t.peak_subscriptions()) h += row("Peak subscriptions", num(*v));
+  if (const auto v = t.cpu_seconds_used()) h += row("CPU used", num(*v) + " s");
+  if (const auto v = t.cpu_per_connection()) h += row("CPU per connection", num(*v * 1e6) + " µs");
+  if (const auto v = t.cpu_per_message()) h += row("CPU per message", num(*v * 1e6) + " µs");
+  if (const auto v = t.peak_resident_bytes())
+    h += row("Peak resident memory", num(*v / 1e6) + " MB");
+  return h + "</table>\n";
+}
+
+// Under the client-side charts, on the same time axis.
+std::string target_section(const report& r) {
+  if (!r.target_series) return "";
+  std::string h = "<section id=\"target-metrics\">\n<h2>Relay (server side)</h2>\n";
+  h += target_table(*r.target_series);
+  if (r.target_series->samples.empty()) {
+    h += "<p class=\"note\" id=\"target-metrics-none\">No scrape of the target succeeded: no "
+         "server-side series.</p>\n";
+  }
+  for (const chart_kind& k : target_kinds) {
+    if (k.applies(r)) h += figure(k.title, k.draw(context_of(r, k.id)), k.note(r));
+  }
+  return h + "</section>\n";
+}
+
 // A single scenario's page.
 std::string scenario_body(const report& r) {
   std::string h;
@@ -1413,6 +1570,7 @@ std::string scenario_body(const report& r) {
     h += "<p class=\"note\" id=\"errors-none\">No errors were counted.</p>\n";
   }
   h += "</section>\n";
+  h += target_section(r);
   return h;
 }
 
@@ -1490,6 +1648,9 @@ std::vector<std::string> html_charts(const report& r) {
   std::vector<std::string> out;
   if (r.groups.empty() && !r.capacity) {
     for (const chart_kind& k : chart_kinds) {
+      if (k.applies(r)) out.emplace_back(k.id);
+    }
+    for (const chart_kind& k : target_kinds) {
       if (k.applies(r)) out.emplace_back(k.id);
     }
     return out;

@@ -397,6 +397,77 @@ void write_capacity(json_out& o, const capacity_result& c) {
   o.end_object();
 }
 
+// targetMetrics: the target relay's series as scraped (read back by the parser) and the
+// figures derived from them under "derived" (not read back).
+void write_target_metrics(json_out& o, const target_metrics& t) {
+  const auto optional_number = [&o](const std::optional<double>& v) {
+    if (v)
+      o.number(*v);
+    else
+      o.null();
+  };
+  o.begin_object();
+  o.key("url").string(t.url);
+  o.key("intervalMs").i64(t.interval.count());
+  o.key("scrapes").begin_object();
+  o.key("ok").u64(t.scrapes_ok);
+  o.key("failed").u64(t.scrapes_failed());
+  o.key("failures").begin_array();
+  for (const scrape_failure& f : t.failures) {
+    o.begin_object();
+    o.key("cause").string(f.cause);
+    o.key("count").u64(f.count);
+    o.key("last").string(f.last);
+    o.end_object();
+  }
+  o.end_array();
+  o.end_object();
+  o.key("messagesInMetric").string(t.messages_in_metric);
+  o.key("messagesOutMetric").string(t.messages_out_metric);
+  o.key("samples").begin_array();
+  for (const target_sample& s : t.samples) {
+    o.begin_object();
+    o.key("offsetMs").i64(s.offset.count());
+    o.key("cpuSeconds");
+    optional_number(s.cpu_seconds);
+    o.key("residentBytes");
+    optional_number(s.resident_bytes);
+    o.key("clients");
+    optional_number(s.clients);
+    o.key("subscriptions");
+    optional_number(s.subscriptions);
+    o.key("messagesIn");
+    optional_number(s.messages_in);
+    o.key("messagesOut");
+    optional_number(s.messages_out);
+    o.end_object();
+  }
+  o.end_array();
+  const auto scaled = [](const std::optional<double>& v, double by) -> std::optional<double> {
+    if (v) return *v * by;
+    return std::nullopt;
+  };
+  o.key("derived").begin_object();
+  o.key("cpuSeconds");
+  optional_number(t.cpu_seconds_used());
+  o.key("peakClients");
+  optional_number(t.peak_clients());
+  o.key("peakSubscriptions");
+  optional_number(t.peak_subscriptions());
+  o.key("peakResidentBytes");
+  optional_number(t.peak_resident_bytes());
+  o.key("messagesIn");
+  optional_number(t.messages_in_total());
+  o.key("messagesOut");
+  optional_number(t.messages_out_total());
+  o.key("cpuPerConnectionUs");
+  optional_number(scaled(t.cpu_per_connection(), 1e6));
+  o.key("cpuPerMessageUs");
+  optional_number(scaled(t.cpu_per_message(), 1e6));
+  o.end_object();
+  o.end_object();
+}
+
 void write_document(json_out& o, const report& r) {
   o.begin_object();
   o.key("scenario").string(r.scenario);
@@ -422,6 +493,10 @@ void write_document(json_out& o, const report& r) {
   if (r.capacity) {
     o.key("capacity");
     write_capacity(o, *r.capacity);
+  }
+  if (r.target_series) {
+    o.key("targetMetrics");
+    write_target_metrics(o, *r.target_series);
   }
   o.key("schemaVersion").i64(report_schema_version);
   o.key("partial").boolean(r.partial);

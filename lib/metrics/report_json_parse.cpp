@@ -99,6 +99,12 @@ class report_parser {
         r.groups.push_back(std::move(g));
       }
     }
+    if (const json* t = member(doc, "targetMetrics"); t != nullptr) {
+      if (!t->IsObject()) return fail("targetMetrics", "expected an object");
+      target_metrics out;
+      if (!parse_target_metrics(*t, out)) return false;
+      r.target_series = std::move(out);
+    }
     if (const json* c = member(doc, "capacity"); c != nullptr) {
       if (!c->IsObject()) return fail("capacity", "expected an object");
       capacity_result out;
@@ -191,6 +197,61 @@ class report_parser {
         return false;
       }
       out.steps.push_back(std::move(s));
+    }
+    return true;
+  }
+
+  // "targetMetrics" (optional): the scraped series and failures; "derived" is recomputed.
+  bool parse_target_metrics(const json& t, target_metrics& out) {
+    const std::string p = "targetMetrics";
+    std::int64_t interval = 0;
+    if (!get_string(t, "url", p, out.url) || !get_i64(t, "intervalMs", p, interval) ||
+        !get_string(t, "messagesInMetric", p, out.messages_in_metric) ||
+        !get_string(t, "messagesOutMetric", p, out.messages_out_metric)) {
+      return false;
+    }
+    if (interval < 0) return fail(p + ".intervalMs", "must not be negative");
+    out.interval = std::chrono::milliseconds(interval);
+    const json* scrapes = object(t, "scrapes", p);
+    if (scrapes == nullptr || !get_u64(*scrapes, "ok", p + ".scrapes", out.scrapes_ok)) {
+      return false;
+    }
+    const json* failures = array(*scrapes, "failures", p + ".scrapes");
+    if (failures == nullptr) return false;
+    for (rapidjson::SizeType i = 0; i < failures->Size(); ++i) {
+      const std::string fp = p + ".scrapes.failures[" + std::to_string(i) + "]";
+      const json& e = (*failures)[i];
+      if (!e.IsObject()) return fail(fp, "expected an object");
+      scrape_failure f;
+      if (!get_string(e, "cause", fp, f.cause) || !get_u64(e, "count", fp, f.count) ||
+          !get_string(e, "last", fp, f.last)) {
+        return false;
+      }
+      if (f.count == 0) return fail(fp + ".count", "must be at least 1");
+      out.failures.push_back(std::move(f));
+    }
+    const json* samples = array(t, "samples", p);
+    if (samples == nullptr) return false;
+    for (rapidjson::SizeType i = 0; i < samples->Size(); ++i) {
+      const std::string sp = p + ".samples[" + std::to_string(i) + "]";
+      const json& e = (*samples)[i];
+      if (!e.IsObject()) return fail(sp, "expected an object");
+      target_sample s;
+      std::int64_t offset = 0;
+      if (!get_i64(e, "offsetMs", sp, offset) ||
+          !get_optional_number(e, "cpuSeconds", sp, s.cpu_seconds) ||
+          !get_optional_number(e, "residentBytes", sp, s.resident_bytes) ||
+          !get_optional_number(e, "clients", sp, s.clients) ||
+          !get_optional_number(e, "subscriptions", sp, s.subscriptions) ||
+          !get_optional_number(e, "messagesIn", sp, s.messages_in) ||
+          !get_optional_number(e, "messagesOut", sp, s.messages_out)) {
+        return false;
+      }
+      s.offset = std::chrono::milliseconds(offset);
+      if (!out.samples.empty() && s.offset < out.samples.back().offset) {
+        return fail(sp + ".offsetMs", "samples must be in time order");
+      }
+      out.samples.push_back(s);
     }
     return true;
   }

@@ -84,6 +84,55 @@ namespace {
 
 // The closing lines of every summary: one PASS/FAIL line per objective the report carries
 // (when `slos`), then the errors by cause.
+// --target-metrics: what the relay itself reported, and the scrapes that failed.
+std::string target_lines(const target_metrics& t, const painter& paint) {
+  std::string out = "\nRelay (target metrics: " + t.url + ")\n";
+  std::string failed;
+  for (const scrape_failure& f : t.failures) {
+    failed += fmt::format("{}{} ×{}: {}", failed.empty() ? "" : "; ", f.cause, f.count, f.last);
+  }
+  out += fmt::format("  Scrapes:     {} ok, {} failed{}\n", t.scrapes_ok,
+                     paint(t.scrapes_failed() == 0 ? tone::none : tone::yellow,
+                           std::to_string(t.scrapes_failed())),
+                     failed.empty() ? "" : " (" + failed + ")");
+  if (const auto clients = t.peak_clients()) {
+    out += fmt::format("  Clients:     peak {:.0f}", *clients);
+    if (const auto subs = t.peak_subscriptions())
+      out += fmt::format(", subscriptions peak {:.0f}", *subs);
+    out += "\n";
+  }
+  if (const auto cpu = t.cpu_seconds_used()) {
+    out += fmt::format("  CPU:         {:.3f} s", *cpu);
+    if (const auto span = t.cpu_span()) {
+      const double secs = static_cast<double>(span->count()) / 1e3;
+      out += fmt::format(" over {:.1f} s ({:.1f}% of a core)", secs, *cpu / secs * 100.0);
+    }
+    if (const auto per = t.cpu_per_connection()) {
+      out += fmt::format(" · {:.1f} µs per connection", *per * 1e6);
+    }
+    if (const auto per = t.cpu_per_message())
+      out += fmt::format(" · {:.1f} µs per message", *per * 1e6);
+    out += "\n";
+  }
+  if (const auto rss = t.peak_resident_bytes()) {
+    out += fmt::format("  Memory:      peak {:.1f} MB resident\n", *rss / 1e6);
+  }
+  const auto in = t.messages_in_total(), out_total = t.messages_out_total();
+  if (in || out_total) {
+    std::string parts;
+    if (in) parts = fmt::format("{:.0f} in ({})", *in, t.messages_in_metric);
+    if (out_total) {
+      parts += fmt::format("{}{:.0f} out ({})", parts.empty() ? "" : ", ", *out_total,
+                           t.messages_out_metric);
+    }
+    out += "  Messages:    " + parts + "\n";
+  }
+  if (t.samples.empty()) {
+    out += paint(tone::yellow, "  No scrape succeeded: no server-side series.") + "\n";
+  }
+  return out;
+}
+
 std::string verdicts_and_errors(const report& r, const painter& paint, bool slos,
                                 const char* errors_title) {
   std::string out;
@@ -340,6 +389,7 @@ std::string render_summary(const report& r, const text_options& options) {
                                fmt::format("{:.0f}ms", last)));
     }
   }
+  if (r.target_series) out += target_lines(*r.target_series, paint);
   out += verdicts_and_errors(r, paint, true, "Errors by cause");
   out += rule + "\n";
   return out;

@@ -22,6 +22,7 @@
 #include "relayload/metrics/error_tally.hpp"
 #include "relayload/metrics/histogram.hpp"
 #include "relayload/metrics/slo_objective.hpp"
+#include "relayload/metrics/target_metrics.hpp"
 #include "relayload/metrics/time_series.hpp"
 #include "relayload/result.hpp"
 
@@ -249,6 +250,10 @@ struct report {
   std::vector<group_report> groups;
   /// Capacity searches: the answer and every step; std::nullopt otherwise.
   std::optional<capacity_result> capacity;
+  /// The target relay's own metrics (--target-metrics): server-side series on this run's
+  /// time axis and the failed scrapes; std::nullopt when not asked for. Merging keeps this
+  /// side's, else takes the other's (one process of a run scrapes).
+  std::optional<target_metrics> target_series;
 
   /// The group of that name, or nullptr.
   const group_report* group(std::string_view name) const noexcept;
