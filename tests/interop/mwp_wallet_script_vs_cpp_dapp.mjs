@@ -20,14 +20,12 @@
 // are checked: envelope key order, clientId, nonces 1..N, and the exact plaintexts the JS dApp
 // would send.
 
-import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import {
-  BaseClient, ClientState, DEFAULT_SESSION_TTL, SessionStore, WebSocketTransport,
-} from '@metamask/mobile-wallet-protocol-core';
+import { ClientState, SessionStore, WebSocketTransport } from '@metamask/mobile-wallet-protocol-core';
 
 import { relayHook, underHost } from './lib/host.mjs';
 import { InMemoryKVStore, SAMPLE_REQUEST, checkSessionRequest, keyManagerFor } from './lib/mwp.mjs';
+import { ScriptWallet } from './lib/script_wallet.mjs';
 import {
   EventLog, UUID_V4, armDeadline, check, checkEq, describe, fail, installedVersion, log, pass,
   relayUrl, step, within,
@@ -36,7 +34,6 @@ import {
 const DEADLINE_MS = 40000;
 const REPLY_MS = 5000;
 const ROUNDS = 3;
-const OTP_DEADLINE_MS = 60000;  // the wallet's ack wait (§2.9 step 8)
 
 armDeadline(DEADLINE_MS);
 const url = relayUrl();
@@ -68,73 +65,7 @@ class RecordingWebSocket extends WebSocket {
 const framesToMessages = (frames) => frames.flatMap((f) => f.split('\n')).filter((l) => l !== '')
   .map((l) => JSON.parse(l));
 
-// --- the wallet: the JS wallet's connect flow on the real BaseClient --------------------------
-// As packages/wallet-client does it (§2.8/§2.9 steps 4–9, 4–16): validate the request; a new
-// session (channel session:<uuid>, new key pair, 30-day expiry) set before any I/O when
-// trusted, after both subscribe replies when untrusted; subscribe to the handshake and the
-// session channel together; publish the offer; untrusted: show the OTP and wait for the ack
-// until the deadline; store the session; clear the handshake channel; CONNECTED.
-class ScriptWallet extends BaseClient {
-  constructor({ transport, keymanager, sessionstore }) {
-    super(transport, keymanager, sessionstore);
-    this.ackWaiter = null;
-  }
-
-  handleMessage(message) {
-    if (message.type === 'handshake-ack') {
-      if (this.ackWaiter) this.ackWaiter();
-      return;
-    }
-    if (message.type === 'message') this.emit('message', message.payload);
-  }
-
-  async connect(request) {
-    if (request.mode !== 'trusted' && request.mode !== 'untrusted') throw new Error(`bad mode ${request.mode}`);
-    if (Date.now() > request.expiresAt) throw new Error('REQUEST_EXPIRED: the SessionRequest has expired');
-    const theirPublicKey = new Uint8Array(Buffer.from(request.publicKeyB64, 'base64'));
-    this.keymanager.validatePeerKey(theirPublicKey);
-    const channelId = randomUUID();
-    const session = {
-      id: request.id,
-      channel: `session:${channelId}`,
-      keyPair: this.keymanager.generateKeyPair(),
-      theirPublicKey,
-      expiresAt: Date.now() + DEFAULT_SESSION_TTL,
-    };
-    this.state = ClientState.CONNECTING;
-    if (request.mode === 'trusted') this.session = session;
-    await this.transport.connect();
-    await Promise.all([this.transport.subscribe(request.channel), this.transport.subscribe(session.channel)]);
-    if (request.mode === 'untrusted') this.session = session;
-
-    const payload = { publicKeyB64: Buffer.from(session.keyPair.publicKey).toString('base64'), channelId };
-    let acked = null;
-    if (request.mode === 'untrusted') {
-      const otp = String(100000 + (globalThis.crypto.getRandomValues(new Uint32Array(1))[0] % 900000));
-      const deadline = Date.now() + OTP_DEADLINE_MS;
-      payload.otp = otp;
-      payload.deadline = deadline;
-      this.emit('display_otp', otp, deadline);
-      await this.sendMessage(request.channel, { type: 'handshake-offer', payload });
-      acked = new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error('REQUEST_EXPIRED: no handshake-ack before the OTP deadline')),
-          deadline - Date.now());
-        this.ackWaiter = () => { clearTimeout(t); this.ackWaiter = null; resolve(); };
-      });
-      await acked;
-    } else {
-      await this.sendMessage(request.channel, { type: 'handshake-offer', payload });
-    }
-    await this.sessionstore.set(session);
-    await this.transport.clear(request.channel);
-    this.state = ClientState.CONNECTED;
-    this.emit('connected');
-  }
-
-  respond(payload) {
-    return this.sendMessage(this.session.channel, { type: 'message', payload });
-  }
-}
+// --- the wallet: the JS wallet's connect flow on the real BaseClient (lib/script_wallet.mjs) --
 
 // --- the C++ dApp emits its SessionRequest ---------------------------------------------------
 step(`C++ dApp connect({mode: "${mode}"}) emits a SessionRequest`);

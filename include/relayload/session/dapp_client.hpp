@@ -30,6 +30,47 @@ struct dapp_connect_options {
   std::string session_id;
 };
 
+/// What a request() ends with: the response, or why there is none. Views are valid during the
+/// call.
+struct request_outcome {
+  using clock = std::chrono::steady_clock;
+  /// The request's id as JSON text: `7`, `"abc"`.
+  std::string_view id;
+  /// The raw JSON of the response's `payload` (the whole JSON-RPC response object); empty
+  /// when there is none (an error).
+  std::string_view payload;
+  /// The responder's transport clientId, its envelope nonce and how the response reached us
+  /// (live, or from the history after a resume); empty / 0 / live on an error.
+  std::string_view sender;
+  std::uint64_t nonce = 0;
+  delivery how = delivery::live;
+  clock::time_point requested{};  ///< request() was called; the timeout runs from here
+  clock::time_point done{};       ///< the response was taken, or the request failed
+};
+
+/// Completion of dapp_client::request(): `ec` empty with the response, or errc::reply_timeout,
+/// errc::disconnected, or a publish error (see dapp_client::request()). Runs once per
+/// accepted request, on the shard's thread.
+using response_handler = std::function<void(std::error_code ec, const request_outcome& r)>;
+
+/// Counters of dapp_client::request(), over the client's life.
+struct request_stats {
+  std::uint64_t sent = 0;       ///< requests accepted (request() returned an id)
+  std::uint64_t answered = 0;   ///< completed with their response
+  std::uint64_t timed_out = 0;  ///< completed with errc::reply_timeout
+  std::uint64_t late = 0;       ///< responses that came after their request timed out (dropped)
+  std::uint64_t failed = 0;     ///< completed with another error (publish, disconnected)
+  std::uint64_t pending = 0;    ///< accepted, not completed yet
+
+  friend bool operator==(const request_stats& a, const request_stats& b) noexcept {
+    return a.sent == b.sent && a.answered == b.answered && a.timed_out == b.timed_out &&
+           a.late == b.late && a.failed == b.failed && a.pending == b.pending;
+  }
+  friend bool operator!=(const request_stats& a, const request_stats& b) noexcept {
+    return !(a == b);
+  }
+};
+
 /// The dApp side. On the wire (§5.5), trusted: connect#1, subscribe handshake#2, history
 /// handshake#3, [offer], subscribe session#4, history session#5, unsubscribe handshake#6,
 /// CONNECTED; untrusted: ... history session#5, publish session#6 (ack, nonce 1),
@@ -95,9 +136,45 @@ class dapp_client final : public party {
   /// The user gives up: the handshake fails with errc::cancelled.
   void cancel_otp();
 
+  /// Sends a JSON-RPC-style request as an application message (send_message()) and calls
+  /// `done` once with the wallet's response, matched by the `id` member of both payloads
+  /// (MWP itself has no correlation, protocol.md §2.6: the id lives in the payload, as the
+  /// JSON-RPC requests of real dApps and the load test's {"result":…,"id":n} carry it).
+  ///
+  /// - `payload` must be a JSON object. Its `id` (an integer or a string) is the request's
+  ///   id; without one the client appends `"id":<n>` (n = 1, 2, … skipping pending ids) and
+  ///   otherwise sends the payload byte for byte. Returns the id as JSON text.
+  /// - Synchronous errors (`done` is not called): errc::invalid_argument when `payload` is
+  ///   not JSON, not an object, has an `id` that is neither an integer nor a string, or an
+  ///   id a pending request already uses; when `timeout` is not above zero; when `done` is
+  ///   empty.
+  /// - The response is the first application message from the peer whose payload is an
+  ///   object with the same `id` (`1` and `"1"` differ). It goes to `done`, not to
+  ///   on_message; other messages reach on_message as before.
+  /// - `done` gets errc::reply_timeout when no response came within `timeout` of the call
+  ///   (requests().timed_out). A response that comes later is counted
+  ///   (requests().late) and dropped: it is delivered neither to `done` again nor to
+  ///   on_message (a second copy of it is an ordinary message). The ids of the last 1,024
+  ///   timed-out requests are remembered for this.
+  /// - `done` gets the send's error when the message cannot be sent (errc::disconnected when
+  ///   not CONNECTED, the publish errors of send_message(), the key manager's errors), and
+  ///   errc::disconnected when the session ends while the request waits: disconnect(), or a
+  ///   fatal error such as an expired session (whose cause on_error reports first; the
+  ///   request's handler runs after it). suspend() keeps requests waiting:
+  ///   a response published meanwhile comes with the history after resume(), if their
+  ///   timeout has not passed by then.
+  /// - `done` never runs inside request(); destroying the client drops it uncalled (see
+  ///   party). Ids should be unique: a late response to an id that was reused answers the
+  ///   newer request.
+  result<std::string> request(std::string_view payload, clock::duration timeout,
+                              response_handler done);
+  /// Counters of request() (pending included).
+  request_stats requests() const noexcept;
+
   /// Application messages dropped because the CONNECTING buffer was full.
   std::uint64_t buffer_overflows() const noexcept;
-  /// The SessionRequest of the last connect() (empty id before one).
+  /// The SessionRequest of the last connect() (empty id before one). (Not to be confused with
+  /// request(payload, timeout, done), the JSON-RPC-style call above.)
   const wire::session_request& request() const noexcept;
 };
 
