@@ -91,14 +91,13 @@ int main(int argc, char** argv) {
   session::dapp_client dapp((*kit)->context());
   bool connected = false;
   bool failed = false;
-  std::optional<std::string> answer;
+  std::optional<std::string> answer;  // the wallet's response to our request
   auto& cb = dapp.callbacks();
   example::log_failures(cb, "dapp", failed);
   cb.on_connected = [&](const session::party_connected_info&) {
     connected = true;
     std::printf("dapp: connected\n");
   };
-  cb.on_message = [&](const session::received_message& m) { answer = std::string(m.payload); };
 
   // Untrusted: the user types the code the wallet shows. Reading stdin blocks, so it runs
   // on a thread of its own and hands the code to the loop with post_submit_otp.
@@ -134,10 +133,23 @@ int main(int argc, char** argv) {
   using rl::client::run_until;
   bool ok = run_until(io, [&] { return connected || failed; }, a->timeout) && connected;
   if (ok) {
-    dapp.send_message(R"({"id":1,"method":"eth_accounts","params":[]})",
-                      [&](std::error_code ec, const session::publish_info&) {
-                        if (ec) failed = true;
-                      });
+    // A JSON-RPC-style call: the response is the wallet's message with the same id (the
+    // client adds "id" when the payload has none), or an error after the timeout.
+    const auto sent = dapp.request(
+        R"({"id":1,"method":"eth_accounts","params":[]})", a->timeout,
+        [&](std::error_code ec, const session::request_outcome& r) {
+          if (ec) {
+            std::fprintf(stderr, "dapp: request %.*s: %s\n", static_cast<int>(r.id.size()),
+                         r.id.data(), rl::to_string(ec).c_str());
+            failed = true;
+          } else {
+            answer = std::string(r.payload);
+          }
+        });
+    if (!sent) {
+      std::fprintf(stderr, "dapp: request: %s\n", rl::to_string(sent.error()).c_str());
+      failed = true;
+    }
     ok = run_until(io, [&] { return answer.has_value() || failed; }, a->timeout) &&
          answer.has_value();
     if (ok) std::printf("dapp: answer %s\n", answer->c_str());

@@ -29,7 +29,7 @@ wpid=$!
   fail "dapp_only failed"
 wait "$wpid"; code=$?; wpid=
 [[ $code -eq 0 ]] || fail "wallet_only exit $code"
-grep -q '"id":1,"method":"eth_accounts"' "$dir/dapp.log" || fail "the dApp got no answer to its request"
+grep -qF 'dapp: answer {"id":1,"result":[' "$dir/dapp.log" || fail "the dApp got no answer to its request"
 grep -q "1 request(s) answered" "$dir/wallet.log" || fail "the wallet answered nothing"
 cat "$dir/dapp.log" "$dir/wallet.log"
 
@@ -56,6 +56,6 @@ wait "$dpid"; code=$?; dpid=
 wait "$wpid"; code=$?; wpid=
 [[ $code -eq 0 ]] || fail "wallet_only (untrusted) exit $code"
 grep -q "enter the OTP" "$dir/dapp2.log" || fail "the dApp did not ask for the OTP"
-grep -q '"id":1,"method":"eth_accounts"' "$dir/dapp2.log" || fail "untrusted: no answer"
+grep -qF 'dapp: answer {"id":1,"result":[' "$dir/dapp2.log" || fail "untrusted: no answer"
 cat "$dir/dapp2.log" "$dir/wallet2.log"
 echo ok

@@ -18,6 +18,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "one_side.hpp"
@@ -32,6 +33,29 @@ namespace session = relayload::session;
 using namespace std::chrono_literals;
 
 namespace {
+
+/// The JSON text of the request's "id" (a number or a string), or null when it has none. A
+/// simple scan for the first "id" key, enough for the flat requests of this example; a real
+/// wallet parses the JSON-RPC request with a JSON library.
+std::string json_id_of(std::string_view payload) {
+  const auto key = payload.find("\"id\"");
+  if (key == std::string_view::npos) return "null";
+  std::size_t i = key + 4;
+  while (i < payload.size() && (payload[i] == ' ' || payload[i] == ':')) ++i;
+  std::size_t end = i;
+  if (end < payload.size() && payload[end] == '"') {
+    for (++end; end < payload.size() && payload[end] != '"'; ++end) {
+      if (payload[end] == '\\') ++end;
+    }
+    ++end;
+  } else {
+    while (end < payload.size() && payload[end] != ',' && payload[end] != '}' &&
+           payload[end] != ' ')
+      ++end;
+  }
+  if (end <= i || end > payload.size()) return "null";
+  return std::string(payload.substr(i, end - i));
+}
 
 /// wallet_only's own flag: --answers N.
 struct wallet_args : example::side_args {
@@ -124,10 +148,9 @@ int main(int argc, char** argv) {
   cb.on_message = [&](const session::received_message& m) {
     if (m.how == session::delivery::initial) return;  // the SessionRequest's initialMessage
     std::printf("wallet: request %.*s\n", static_cast<int>(m.payload.size()), m.payload.data());
-    // The payload is raw JSON, so it can be quoted back as it is.
-    const std::string reply =
-        R"({"result":["0x0000000000000000000000000000000000000001"],"request":)" +
-        std::string(m.payload) + "}";
+    // A JSON-RPC response: the request's id, so that the dApp's request() matches it.
+    const std::string reply = R"({"id":)" + json_id_of(m.payload) +
+                              R"(,"result":["0x0000000000000000000000000000000000000001"]})";
     wallet.send_message(reply, [&](std::error_code ec, const session::publish_info&) {
       if (ec) {
         std::fprintf(stderr, "wallet: answer not sent: %s\n", rl::to_string(ec).c_str());
