@@ -88,6 +88,11 @@ void add_one(exposition& e, const report& r, const metric_labels& l) {
         with(with(l, "cause", entry.cause), "condition", std::string(to_string(entry.cls))),
         u(entry.count));
   }
+  if (r.counters.values().count("sessions.active") != 0) {
+    e.add_gauge("relayload_sessions_active",
+                "MWP sessions up: handshake completed and the pair still connected", l,
+                static_cast<double>(r.counters.get("sessions.active")));
+  }
   if (r.handshake) {
     const auto& h = *r.handshake;
     e.add_counter("relayload_handshakes_started", "MWP handshakes started", l, u(h.attempted));

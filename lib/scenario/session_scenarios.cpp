@@ -733,7 +733,9 @@ class session_shard final : public scenario_shard {
     session::transport_stats ts = released_stats_;
     std::uint64_t unmatched = released_unmatched_;
     std::uint64_t overflows = released_overflows_;
+    std::uint64_t active = 0;  // sessions up now: handshake done, the pair not disconnected
     for (const auto& s : slots_) {
+      if (s->handshake_ok && !s->closed && s->pair->ready()) ++active;
       ts += s->pair->dapp().stats();
       ts += s->pair->wallet().stats();
       unmatched += s->pair->unmatched_responses();
@@ -743,6 +745,7 @@ class session_shard final : public scenario_shard {
     r.counters.add("pairs.started", started_);
     r.counters.add("pairs.notStarted", not_started_);
     r.counters.add("pairs.lost", pairs_lost_);
+    r.counters.add("sessions.active", active);  // a level at the snapshot, additive across shards
     r.counters.add("messages.notSent", not_sent_);
     r.counters.add("messages.inFlight", in_flight_);
     r.counters.add("messages.unmatchedResponses", unmatched);

@@ -318,3 +318,26 @@ TEST_CASE("stop mid-run: a partial report in which everything is still accounted
   CHECK(r.connections.failed >= r.counters.get("pairs.notStarted"));
   CHECK(relay_drained(*relay));
 }
+
+TEST_CASE("sessions.active counts the sessions up at a snapshot, 0 once the pairs are closed",
+          "[integration][session][steady][active]") {
+  raise_open_file_limit();
+  auto relay = start_relay();
+  auto o = base_options(*relay, "steady-messaging", 50);
+  o.duration = 60s;  // held until this test stops it
+  std::uint64_t completed = 0, active = 0;
+  const auto r = run(o, [&](sc::runner& runner) {
+    // Until every handshake is done (bounded), then stop the run.
+    for (int i = 0; i < 120 && completed < 50; ++i) {
+      std::this_thread::sleep_for(250ms);
+      const metrics::report live = runner.progress(1s);
+      completed = live.handshake ? live.handshake->successful : 0;
+      active = live.counters.get("sessions.active");
+    }
+    runner.stop();
+  });
+  REQUIRE(completed == 50);
+  CHECK(active == 50);  // every session up: the snapshot that saw the 50th handshake
+  CHECK(r.counters.values().count("sessions.active") == 1);
+  CHECK(r.counters.get("sessions.active") == 0);  // the final report: every pair closed
+}

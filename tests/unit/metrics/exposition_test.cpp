@@ -202,3 +202,17 @@ TEST_CASE("append merges families of the same name", "[metrics][exposition]") {
   CHECK(a.families()[0].samples.size() == 2);
   CHECK(a.families()[1].name == "c_total");
 }
+
+TEST_CASE("add_report: sessions.active becomes the relayload_sessions_active gauge",
+          "[metrics][exposition]") {
+  report r;
+  r.counters.add("sessions.active", 7);
+  exposition e;
+  add_report(e, r, {{"rank", "0"}});
+  const std::string text = render_prometheus_text(e);
+  CHECK_THAT(text, Catch::Contains("# TYPE relayload_sessions_active gauge\n"));
+  CHECK_THAT(text, Catch::Contains("relayload_sessions_active{rank=\"0\"} 7\n"));
+  exposition none;
+  add_report(none, report{}, {{"rank", "0"}});
+  CHECK_THAT(render_prometheus_text(none), !Catch::Contains("relayload_sessions_active"));
+}
