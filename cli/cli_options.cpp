@@ -40,6 +40,7 @@ struct run_flags {
                       storm_outage = "0", storm_trigger;
   std::string token, token_hmac_secret, user, token_ttl = "3600";
   bool insecure = false;
+  std::string transport = "websocketpp";    // --transport
   bool fail_on_slo = false;
   bool no_progress = false;
   bool no_probe = false;
@@ -140,6 +141,9 @@ void add_run_flags(CLI::App& app, run_flags& f) {
                  "local addresses to connect from, e.g. 127.0.0.2-127.0.0.17 or a,b,c")->type_name("IPS");
   app.add_option("--ca-file", f.ca_file, "PEM CA certificates for wss:// instead of the system store")->type_name("FILE");
   app.add_flag("--insecure", f.insecure, "do not verify the relay's TLS certificate");
+  app.add_option("--transport", f.transport,
+                 "WebSocket client: websocketpp (default) or lean (relayload's own, ws:// only)")
+      ->type_name("KIND")->capture_default_str();
   app.add_option("--token", f.token, "Centrifugo connection token (JWT) sent by every client")
       ->type_name("JWT");
   app.add_option("--token-hmac-secret", f.token_hmac_secret,
@@ -281,6 +285,9 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
   }
   o.ca_file = f.ca_file;
   o.insecure = f.insecure;
+  if (f.transport == "websocketpp") o.transport = client::transport_kind::websocketpp;
+  else if (f.transport == "lean") o.transport = client::transport_kind::lean;
+  else problems.push_back("--transport: '" + f.transport + "' is not one of websocketpp, lean");
   o.token = f.token;
   o.token_hmac_secret = f.token_hmac_secret;
   o.token_user = f.user;

@@ -67,6 +67,9 @@ void print_configuration(const scenario::run_options& o, const scenario::scenari
                scenario::to_string(o.crypto));
   }
   fmt::print("  Threads:          {}\n", shards);
+  if (o.transport != client::transport_kind::websocketpp) {
+    fmt::print("  Transport:        lean (relayload's own WebSocket client)\n");
+  }
   if (o.shard_count > 1) {
     const pacing::shard part{o.shard_index, o.shard_count};
     fmt::print("  Shard:            {} of {} ({} of the {} {})\n", o.shard_index, o.shard_count,

@@ -108,6 +108,16 @@ maybe_error set_crypto(const std::string& label, const std::string& text, run_op
   return std::nullopt;
 }
 
+maybe_error set_transport(const std::string& label, const std::string& text, run_options& o) {
+  if (text == "websocketpp")
+    o.transport = client::transport_kind::websocketpp;
+  else if (text == "lean")
+    o.transport = client::transport_kind::lean;
+  else
+    return label + ": '" + text + "' is not one of websocketpp, lean";
+  return std::nullopt;
+}
+
 constexpr auto run = run_flag_scope::run;
 constexpr auto group = run_flag_scope::group;
 
@@ -132,6 +142,9 @@ const std::vector<run_flag>& run_flag_table() {
       {"ca-file", run, false, "FILE", "PEM CA certificates for wss:// instead of the system store",
        &set_text<&run_options::ca_file>},
       {"insecure", run, true, "", "do not verify the relay's TLS certificate", &set_insecure},
+      {"transport", run, false, "KIND",
+       "WebSocket client: websocketpp (default) or lean (relayload's own, ws:// only)",
+       &set_transport},
       {"token", run, false, "JWT", "Centrifugo connection token (JWT) sent by every client",
        &set_text<&run_options::token>},
       {"token-hmac-secret", run, false, "SECRET",

@@ -53,6 +53,9 @@ ulimit -n "$(ulimit -Hn)"
 source "$HERE/common.sh"
 
 thread_flag=()
+# TRANSPORT=lean|websocketpp: the generator's --transport (both runs; never the relay's).
+transport_flag=()
+[[ -z ${TRANSPORT:-} ]] || transport_flag=(--transport="$TRANSPORT")
 [[ -n $THREADS ]] && thread_flag+=(--threads="$THREADS")
 [[ -n $SOURCE_IPS ]] && thread_flag+=(--source-ips="$SOURCE_IPS")
 tag="n${N}-r${RAMP}${SOURCE_IPS:+-ips}"
@@ -62,7 +65,7 @@ for run in $(seq "$RUNS"); do
   start_relay "$pre.relay.log"
   # Baseline generator: one connection, same flags.
   "$CLI" --target="$URL" --scenario=steady-state --connections=1 --ramp-up="$RAMP" \
-    --duration=2 --no-progress --seed=1 "${thread_flag[@]}" --output="$pre.base.json" \
+    --duration=2 --no-progress --seed=1 "${thread_flag[@]}" "${transport_flag[@]}" --output="$pre.base.json" \
     >"$pre.base.log" 2>&1 &
   watch_job 60 "$pre.base.csv" "$!:gen"
   sleep 1
@@ -70,7 +73,7 @@ for run in $(seq "$RUNS"); do
   python3 "$HERE/procmon.py" --once "$pre.relay0.csv" "$RELAY_PID:relay"
   "$CLI" --target="$URL" --scenario=steady-state \
     --connections="$N" --ramp-up="$RAMP" --duration="$DURATION" --no-progress --seed=1 \
-    "${thread_flag[@]}" --output="$pre.json" >"$pre.log" 2>&1 &
+    "${thread_flag[@]}" "${transport_flag[@]}" --output="$pre.json" >"$pre.log" 2>&1 &
   watch_job $(( 120 + DURATION + 2 * ${RAMP%.*} )) "$pre.csv" "$!:gen" "$RELAY_PID:relay"
   load_end=$(cut -d' ' -f1-3 /proc/loadavg)
   stop_relay

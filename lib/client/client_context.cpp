@@ -1,6 +1,7 @@
 #include "relayload/client/client_context.hpp"
 
 #include "context_impl.hpp"
+#include "lean_transport_impl.hpp"
 #include "traced_transport_impl.hpp"
 #include "ws_transport_impl.hpp"
 
@@ -57,6 +58,9 @@ std::unique_ptr<transport> client_context::impl::make_transport() {
   std::unique_ptr<transport> t;
   if (options_.make_transport) {
     t = options_.make_transport(io_);
+  } else if (options_.transport == transport_kind::lean) {
+    if (!lean_) lean_ = std::make_unique<net::lean_ws_client_context>(io_, options_.ws);
+    t = std::make_unique<lean_transport>(*lean_);
   } else {
     if (!ws_) ws_ = std::make_unique<net::ws_client_context>(io_, options_.ws);
     t = std::make_unique<ws_transport>(*ws_);

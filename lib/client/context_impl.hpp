@@ -13,6 +13,7 @@
 
 #include "relayload/client/client_context.hpp"
 #include "relayload/client/transport.hpp"
+#include "relayload/net/lean_ws_client.hpp"
 #include "relayload/net/ws_client_context.hpp"
 #include "relayload/wire/reply_decoder.hpp"
 
@@ -148,6 +149,7 @@ class client_context::impl : public std::enable_shared_from_this<client_context:
   asio::io_context& io_;
   client_context_options options_;
   std::unique_ptr<net::ws_client_context> ws_;  // made on first use (tests never need it)
+  std::unique_ptr<net::lean_ws_client_context> lean_;  // likewise, for transport_kind::lean
   std::uint64_t traced_connections_ = 0;        // numbers traced transports from 1
   timer_queue timers_;
   asio::steady_timer timer_;

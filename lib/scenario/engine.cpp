@@ -246,7 +246,7 @@ class engine::impl {
     client::client_context_options client_options;
     client_options.ws.ca_file = options_.process.ca_file;
     client_options.ws.insecure = options_.process.insecure;
-    client_options.transport = options_.process.transport;  // --transport (h1)
+    client_options.transport = options_.process.transport;  // --transport
     client::client_context client(io, client_options);
     // Thread `index` of this process's shard: one shard of the whole run, so schedules,
     // unit indices and seeds are distinct across every thread of every process.

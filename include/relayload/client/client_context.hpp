@@ -14,6 +14,7 @@
 
 #include "relayload/client/frame_trace.hpp"
 #include "relayload/client/transport.hpp"
+#include "relayload/client/transport_kind.hpp"
 #include "relayload/net/ws_client_context.hpp"
 
 namespace relayload::client {
@@ -27,8 +28,14 @@ struct client_context_options {
   /// replies and pushes into one frame, so this is generous.
   std::size_t max_frame_size = 16 * 1024 * 1024;
 
-  /// Replaces the WebSocket transport (unit tests use a scripted fake). Empty: net::ws_client.
+  /// Replaces the WebSocket transport (unit tests use a scripted fake). Empty: the one
+  /// `transport` names.
   transport_factory make_transport;
+
+  /// Which WebSocket client the default factory makes: net::ws_client (websocketpp, the
+  /// default) or net::lean_ws_client (ws:// only; a wss:// connect fails with
+  /// errc::invalid_argument).
+  transport_kind transport = transport_kind::websocketpp;
 
   /// Sees every message the context's clients send and receive and every connection they
   /// open and close (see frame_trace.hpp); also with a replaced transport. Empty: none.

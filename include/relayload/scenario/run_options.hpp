@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "relayload/client/transport_kind.hpp"
+
 namespace relayload::scenario {
 
 /// MWP handshake flavour for the session-pair scenarios.
@@ -42,6 +44,9 @@ struct run_options {
   /// TLS: PEM CA file instead of the system store; or no verification at all.
   std::string ca_file;
   bool insecure = false;
+  /// The WebSocket client every connection uses (--transport): websocketpp (ws:// and
+  /// wss://) or lean, relayload's own (ws:// only).
+  client::transport_kind transport = client::transport_kind::websocketpp;
 
   /// Centrifugo connection token sent by every client (--token); or, with
   /// token_hmac_secret, an HS256 JWT made per connect attempt with sub = token_user ("{n}"

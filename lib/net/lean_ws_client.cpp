@@ -1,0 +1,830 @@
+#include "net/wspp_impl.hpp"  // first: see the note on ASIO_NO_DEPRECATED there
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <functional>
+#include <optional>
+#include <queue>
+#include <unordered_map>
+
+#include "net/error_map_impl.hpp"
+#include "net/lean_ws_client_impl.hpp"
+#include "net/util_impl.hpp"
+#include "relayload/error.hpp"
+#include "relayload/net/lean_ws_client.hpp"
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24  // Linux >= 4.2; older glibc headers lack the name
+#endif
+
+namespace relayload::net {
+
+namespace {
+
+using lean_endpoints = std::vector<asio::ip::tcp::endpoint>;
+using lean_endpoints_ptr = std::shared_ptr<const lean_endpoints>;
+
+enum class deadline_kind : std::uint8_t { connect, close };
+
+// The shared read buffer: one read of this size serves every connection of the context in
+// turn (a connection copies bytes out only while a message is partial).
+constexpr std::size_t read_buffer_size = 64 * 1024;
+// Reads per readiness event before yielding to other connections.
+constexpr int reads_per_wakeup = 8;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// lean_ws_client_context::impl
+
+class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
+ public:
+  using clock = std::chrono::steady_clock;
+  using resolve_handler = std::function<void(const std::error_code&, lean_endpoints_ptr)>;
+
+  impl(asio::io_context& io, ws_client_context_options options)
+      : io_(io), options_(std::move(options)), resolver_(io), timer_(io) {
+    if (!options_.validate().empty()) config_error_ = make_error_code(errc::invalid_argument);
+  }
+
+  asio::io_context& io() const noexcept { return io_; }
+  const ws_client_context_options& options() const noexcept { return options_; }
+  std::error_code config_error() const noexcept { return config_error_; }
+
+  /// The context's read buffer (allocated on first use).
+  std::vector<char>& read_buffer() {
+    if (read_buffer_.empty()) read_buffer_.resize(read_buffer_size);
+    return read_buffer_;
+  }
+  /// A cleared scratch string to build outgoing frames in; use it and let go before
+  /// calling out.
+  std::string& scratch() noexcept {
+    scratch_.clear();
+    return scratch_;
+  }
+
+  /// As ws_client_context's: cached, merged, the handler always runs later.
+  void resolve(const std::string& host, std::uint16_t port, resolve_handler handler);
+
+  void add_deadline(clock::time_point when, std::weak_ptr<lean_ws_client::impl> client,
+                    std::uint64_t attempt, deadline_kind kind);
+
+ private:
+  struct deadline {
+    clock::time_point when;
+    std::weak_ptr<lean_ws_client::impl> client;
+    std::uint64_t attempt;
+    deadline_kind kind;
+    bool operator>(const deadline& o) const noexcept { return when > o.when; }
+  };
+  struct dns_entry {
+    lean_endpoints_ptr endpoints;
+    std::vector<resolve_handler> waiters;
+  };
+  void arm(clock::time_point when);
+  void on_timer();
+
+  asio::io_context& io_;
+  const ws_client_context_options options_;
+  std::error_code config_error_;
+  std::vector<char> read_buffer_;
+  std::string scratch_;
+  asio::ip::tcp::resolver resolver_;
+  std::unordered_map<std::string, dns_entry> dns_;
+  asio::steady_timer timer_;
+  clock::time_point armed_for_ = clock::time_point::max();
+  std::priority_queue<deadline, std::vector<deadline>, std::greater<>> deadlines_;
+};
+
+// ---------------------------------------------------------------------------------------
+// lean_ws_client::impl
+
+class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_client::impl>,
+                                   private detail::frame_sink {
+ public:
+  explicit impl(std::shared_ptr<lean_ws_client_context::impl> ctx)
+      : ctx_(std::move(ctx)), socket_(ctx_->io()) {}
+
+  std::error_code connect(const ws_url& url, const ws_connect_options& options);
+  std::error_code send(std::string_view text) noexcept;
+  std::error_code close(std::uint16_t code, std::string_view reason) noexcept;
+  std::error_code abort() noexcept;
+  void detach() noexcept;
+  std::size_t buffered_amount() const noexcept {
+    return writes_ ? writes_->sending.size() + writes_->queued.size() : 0;
+  }
+  void on_deadline(std::uint64_t attempt, deadline_kind kind);
+
+  lean_ws_handler* handler_ = nullptr;
+  ws_client_state state_ = ws_client_state::idle;
+
+ private:
+  // Only while connecting: freed when the socket opens.
+  struct connecting_state {
+    connect_timings timings;
+    lean_endpoints_ptr endpoints;
+    std::size_t next_endpoint = 0;
+    std::optional<asio::ip::address> source;
+    std::error_code last_connect_error;
+    std::string request;   // the upgrade request, until written
+    std::string response;  // the answer so far
+    std::array<char, 28> accept{};
+    std::vector<std::string> subprotocols;
+  };
+  // Only while bytes wait for the socket.
+  struct write_queue {
+    std::string sending;  // handed to async_write
+    std::string queued;   // appended meanwhile
+  };
+
+  bool current(std::uint64_t attempt) const noexcept {
+    return attempt == attempt_ && !detached_ && !aborting_ &&
+           (state_ == ws_client_state::connecting || state_ == ws_client_state::open ||
+            state_ == ws_client_state::closing);
+  }
+
+  void on_resolved(std::uint64_t attempt, const std::error_code& ec, lean_endpoints_ptr eps);
+  void start_tcp(std::uint64_t attempt);
+  void on_tcp_connected(std::uint64_t attempt, const std::error_code& ec);
+  void wait_readable();
+  void on_readable(std::uint64_t attempt, const std::error_code& ec);
+  /// Bytes read; false when the connection ended or changed while they were handled.
+  bool consume(const char* data, std::size_t n);
+  bool consume_upgrade(const char* data, std::size_t n);
+  bool feed_frames(const char* data, std::size_t n);
+
+  /// Writes bytes now if the socket takes them, queues the rest. A socket error is returned.
+  std::error_code write_bytes(std::string_view bytes);
+  std::error_code write_frame(std::uint8_t opcode, std::string_view payload);
+  void start_write();
+  void on_written(std::uint64_t attempt, const std::error_code& ec);
+  /// Ends the attempt or connection from outside an I/O handler (posted).
+  void post_error(const std::error_code& ec);
+
+  void on_transport_error(const std::error_code& ec);
+  void fail_protocol(const detail::ws_failure& f);
+  void fail_attempt(const std::error_code& error, const std::error_code& detail,
+                    int http_status = 0, std::string_view http_reason = {});
+  void begin_close_wait();
+  /// The single exit of an attempt: closes the socket, then exactly one on_ws_close.
+  void finish(close_info info);
+  void release() noexcept;
+
+  // frame_sink
+  bool on_frame_text(std::string_view message) override;
+  bool on_frame_ping(std::string_view payload) override;
+  bool on_frame_pong(std::string_view payload) override;
+  bool on_frame_close(std::uint16_t code, std::string_view reason) override;
+
+  std::shared_ptr<lean_ws_client_context::impl> ctx_;
+  asio::ip::tcp::socket socket_;
+  std::unique_ptr<connecting_state> connecting_;
+  std::unique_ptr<write_queue> writes_;
+  std::unique_ptr<close_info> closing_;  // from the first close frame either way, or a failure
+  detail::frame_parser parser_;
+  std::uint64_t attempt_ = 0;
+  close_phase phase_ = close_phase::resolve;
+  bool detached_ = false;
+  bool aborting_ = false;
+  bool close_sent_ = false;
+  bool close_received_ = false;
+  bool writing_ = false;
+  bool end_after_flush_ = false;
+};
+
+// ---------------------------------------------------------------------------------------
+// context
+
+void lean_ws_client_context::impl::resolve(const std::string& host, std::uint16_t port,
+                                           resolve_handler handler) {
+  std::string key = host + ':' + std::to_string(port);
+  dns_entry& entry = dns_[key];
+  if (entry.endpoints) {
+    asio::post(io_, [h = std::move(handler), eps = entry.endpoints] { h({}, eps); });
+    return;
+  }
+  entry.waiters.push_back(std::move(handler));
+  if (entry.waiters.size() > 1) return;
+  resolver_.async_resolve(
+      host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
+      [w = weak_from_this(), key](const std::error_code& ec,
+                                  const asio::ip::tcp::resolver::results_type& results) {
+        auto self = w.lock();
+        if (!self) return;
+        const auto it = self->dns_.find(key);
+        if (it == self->dns_.end()) return;
+        std::vector<resolve_handler> waiters = std::move(it->second.waiters);
+        it->second.waiters.clear();
+        if (ec || results.empty()) {
+          self->dns_.erase(it);
+          const std::error_code why = ec ? ec : asio::error::host_not_found;
+          for (auto& h : waiters) h(why, nullptr);
+          return;
+        }
+        auto eps = std::make_shared<lean_endpoints>();
+        for (const auto& r : results) eps->push_back(r.endpoint());
+        it->second.endpoints = eps;
+        for (auto& h : waiters) h({}, eps);
+      });
+}
+
+void lean_ws_client_context::impl::add_deadline(clock::time_point when,
+                                                std::weak_ptr<lean_ws_client::impl> client,
+                                                std::uint64_t attempt, deadline_kind kind) {
+  deadlines_.push(deadline{when, std::move(client), attempt, kind});
+  if (when < armed_for_) arm(when);
+}
+
+void lean_ws_client_context::impl::arm(clock::time_point when) {
+  armed_for_ = when;
+  timer_.expires_at(when);
+  timer_.async_wait([w = weak_from_this()](const std::error_code& ec) {
+    if (ec) return;
+    if (auto self = w.lock()) self->on_timer();
+  });
+}
+
+void lean_ws_client_context::impl::on_timer() {
+  armed_for_ = clock::time_point::max();
+  const auto now = clock::now();
+  // Lazy deletion, as in ws_client_context: stale entries cost a weak_ptr lock each.
+  while (!deadlines_.empty() && deadlines_.top().when <= now) {
+    deadline d = deadlines_.top();
+    deadlines_.pop();
+    if (auto client = d.client.lock()) client->on_deadline(d.attempt, d.kind);
+  }
+  if (!deadlines_.empty() && deadlines_.top().when < armed_for_) arm(deadlines_.top().when);
+}
+
+// ---------------------------------------------------------------------------------------
+// connect
+
+std::error_code lean_ws_client::impl::connect(const ws_url& url,
+                                              const ws_connect_options& options) {
+  if (state_ == ws_client_state::connecting || state_ == ws_client_state::open ||
+      state_ == ws_client_state::closing || detached_) {
+    return make_error_code(errc::invalid_argument);
+  }
+  if (ctx_->config_error()) return ctx_->config_error();
+  if (url.tls) return make_error_code(errc::invalid_argument);  // no TLS in the lean client
+  if (url.host.empty() || url.port == 0 || url.target.empty() || url.target.front() != '/' ||
+      !options.validate().empty()) {
+    return make_error_code(errc::invalid_argument);
+  }
+  const bool is_ip = url.host_is_ip();
+  try {
+    auto c = std::make_unique<connecting_state>();
+    const std::array<char, 24> key = detail::make_websocket_key();
+    c->accept = detail::websocket_accept(std::string_view(key.data(), key.size()));
+    std::string& r = c->request;
+    r.reserve(160 + url.target.size() + url.host.size() + options.origin.size());
+    r.append("GET ").append(url.target).append(" HTTP/1.1\r\nHost: ").append(url.host_header());
+    r.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
+    r.append(key.data(), key.size());
+    r.append("\r\nSec-WebSocket-Version: 13\r\n");
+    if (!options.origin.empty()) r.append("Origin: ").append(options.origin).append("\r\n");
+    if (!options.subprotocols.empty()) {
+      r.append("Sec-WebSocket-Protocol: ");
+      for (std::size_t i = 0; i < options.subprotocols.size(); ++i) {
+        if (i > 0) r.append(", ");
+        r.append(options.subprotocols[i]);
+      }
+      r.append("\r\n");
+      c->subprotocols = options.subprotocols;
+    }
+    if (!ctx_->options().user_agent.empty()) {
+      r.append("User-Agent: ").append(ctx_->options().user_agent).append("\r\n");
+    }
+    r.append("\r\n");
+    c->source = options.source_address;
+    connecting_ = std::move(c);
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  }
+
+  const std::uint64_t attempt = ++attempt_;
+  state_ = ws_client_state::connecting;
+  phase_ = close_phase::resolve;
+  aborting_ = close_sent_ = close_received_ = writing_ = end_after_flush_ = false;
+  writes_.reset();
+  closing_.reset();
+  parser_.reset();
+  connect_timings& t = connecting_->timings;
+  t.started = connect_timings::clock::now();
+  ctx_->add_deadline(t.started + options.connect_timeout, weak_from_this(), attempt,
+                     deadline_kind::connect);
+  if (is_ip) {
+    std::error_code addr_ec;
+    const auto address = asio::ip::make_address(url.host, addr_ec);
+    connecting_->endpoints = std::make_shared<lean_endpoints>(
+        lean_endpoints{asio::ip::tcp::endpoint(address, url.port)});
+    t.resolved = t.started;
+    asio::post(ctx_->io(), [self = shared_from_this(), attempt] {
+      if (self->current(attempt)) self->start_tcp(attempt);
+    });
+  } else {
+    ctx_->resolve(url.host, url.port,
+                  [w = weak_from_this(), attempt](const std::error_code& e, lean_endpoints_ptr eps) {
+                    if (auto self = w.lock()) self->on_resolved(attempt, e, std::move(eps));
+                  });
+  }
+  return {};
+}
+
+void lean_ws_client::impl::on_resolved(std::uint64_t attempt, const std::error_code& ec,
+                                       lean_endpoints_ptr eps) {
+  if (!current(attempt) || state_ != ws_client_state::connecting) return;
+  if (ec) {
+    fail_attempt(detail::translate_error(ec), ec);
+    return;
+  }
+  connecting_->timings.resolved = connect_timings::clock::now();
+  connecting_->endpoints = std::move(eps);
+  start_tcp(attempt);
+}
+
+void lean_ws_client::impl::start_tcp(std::uint64_t attempt) {
+  phase_ = close_phase::tcp_connect;
+  connecting_state& c = *connecting_;
+  bool family_mismatch = false;
+  while (c.endpoints && c.next_endpoint < c.endpoints->size()) {
+    const asio::ip::tcp::endpoint target = (*c.endpoints)[c.next_endpoint++];
+    if (c.source && c.source->is_v4() != target.address().is_v4()) {
+      family_mismatch = true;
+      continue;
+    }
+    std::error_code ec;
+    socket_.close(ec);
+    socket_.open(target.protocol(), ec);
+    if (!ec) socket_.non_blocking(true, ec);
+    if (ec) {
+      fail_attempt(detail::translate_connect_error(ec), ec);
+      return;
+    }
+    if (c.source) {
+      const int one = 1;
+      ::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+      socket_.bind(asio::ip::tcp::endpoint(*c.source, 0), ec);
+      if (ec) {
+        fail_attempt(detail::translate_connect_error(ec), ec);
+        return;
+      }
+    }
+    socket_.async_connect(target, [self = shared_from_this(), attempt](const std::error_code& e) {
+      self->on_tcp_connected(attempt, e);
+    });
+    return;
+  }
+  if (c.last_connect_error) {
+    const std::error_code last = c.last_connect_error;
+    fail_attempt(detail::translate_connect_error(last), last);
+  } else if (family_mismatch) {
+    fail_attempt(make_error_code(errc::invalid_argument), {});
+  } else {
+    fail_attempt(asio::error::host_not_found, asio::error::host_not_found);
+  }
+}
+
+void lean_ws_client::impl::on_tcp_connected(std::uint64_t attempt, const std::error_code& ec) {
+  if (!current(attempt) || state_ != ws_client_state::connecting) return;
+  if (ec) {
+    connecting_->last_connect_error = ec;
+    start_tcp(attempt);
+    return;
+  }
+  connect_timings& t = connecting_->timings;
+  t.tcp_connected = t.tls_done = connect_timings::clock::now();
+  phase_ = close_phase::ws_upgrade;
+  std::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  const std::string request = std::move(connecting_->request);
+  connecting_->request = std::string();
+  try {
+    if (const std::error_code e = write_bytes(request)) {
+      fail_attempt(detail::translate_error(e), e);
+      return;
+    }
+  } catch (const std::bad_alloc&) {
+    fail_attempt(std::make_error_code(std::errc::not_enough_memory), {});
+    return;
+  }
+  wait_readable();
+}
+
+// ---------------------------------------------------------------------------------------
+// reading
+
+void lean_ws_client::impl::wait_readable() {
+  socket_.async_wait(asio::socket_base::wait_read,
+                     [self = shared_from_this(), attempt = attempt_](const std::error_code& ec) {
+                       self->on_readable(attempt, ec);
+                     });
+}
+
+void lean_ws_client::impl::on_readable(std::uint64_t attempt, const std::error_code& ec) {
+  if (!current(attempt)) return;
+  if (ec) {
+    on_transport_error(ec);
+    return;
+  }
+  std::vector<char>& buf = ctx_->read_buffer();
+  for (int round = 0; round < reads_per_wakeup; ++round) {
+    std::error_code rec;
+    const std::size_t n = socket_.read_some(asio::buffer(buf), rec);
+    if (rec == asio::error::would_block || rec == asio::error::try_again) break;
+    if (rec) {
+      on_transport_error(rec);
+      return;
+    }
+    bool go = false;
+    try {
+      go = consume(buf.data(), n);
+    } catch (const std::bad_alloc&) {  // a partial message or a queued write: no memory
+      if (current(attempt)) on_transport_error(std::make_error_code(std::errc::not_enough_memory));
+      return;
+    }
+    if (!go) return;
+    if (n < buf.size()) break;
+  }
+  wait_readable();
+}
+
+bool lean_ws_client::impl::consume(const char* data, std::size_t n) {
+  if (state_ == ws_client_state::connecting) return consume_upgrade(data, n);
+  return feed_frames(data, n);
+}
+
+bool lean_ws_client::impl::consume_upgrade(const char* data, std::size_t n) {
+  connecting_state& c = *connecting_;
+  c.response.append(data, n);
+  const detail::upgrade_response r = detail::parse_upgrade_response(
+      c.response, std::string_view(c.accept.data(), c.accept.size()), c.subprotocols);
+  using st = detail::upgrade_response::status;
+  switch (r.result) {
+    case st::incomplete:
+      return true;
+    case st::rejected:
+      fail_attempt(make_error_code(errc::handshake_rejected), make_error_code(errc::handshake_rejected),
+                   r.http_status, r.reason);
+      return false;
+    case st::invalid:
+      if (r.http_status == 101) {
+        // As websocketpp: a 101 with a wrong accept key or missing header is a refusal.
+        fail_attempt(make_error_code(errc::handshake_rejected),
+                     make_error_code(errc::malformed_frame), r.http_status, r.reason);
+      } else {
+        fail_attempt(make_error_code(errc::malformed_frame), make_error_code(errc::malformed_frame));
+      }
+      return false;
+    case st::accepted:
+      break;
+  }
+  // Open: the request/response storage goes; bytes after the head are frames already.
+  const std::string rest = c.response.substr(r.header_size);
+  connect_timings timings = c.timings;
+  timings.upgraded = connect_timings::clock::now();
+  connecting_.reset();
+  state_ = ws_client_state::open;
+  phase_ = close_phase::open;
+  const std::uint64_t attempt = attempt_;
+  if (handler_ != nullptr) {
+    auto keep = shared_from_this();
+    handler_->on_ws_open(timings);
+    if (!current(attempt)) return false;
+  }
+  if (rest.empty()) return true;
+  return feed_frames(rest.data(), rest.size());
+}
+
+bool lean_ws_client::impl::feed_frames(const char* data, std::size_t n) {
+  const std::uint64_t attempt = attempt_;
+  const auto s = parser_.feed(data, n, ctx_->options().max_message_size, *this);
+  if (s == detail::frame_parser::status::stopped) return false;
+  if (s == detail::frame_parser::status::failed) {
+    fail_protocol(parser_.failure());
+    return current(attempt);
+  }
+  return current(attempt);
+}
+
+bool lean_ws_client::impl::on_frame_text(std::string_view message) {
+  if (state_ != ws_client_state::open || handler_ == nullptr) return true;
+  const std::uint64_t attempt = attempt_;
+  auto keep = shared_from_this();
+  handler_->on_ws_message(message);
+  return current(attempt);
+}
+
+bool lean_ws_client::impl::on_frame_ping(std::string_view payload) {
+  if (close_sent_) return true;
+  if (const std::error_code e = write_frame(0xA, payload)) {
+    on_transport_error(e);
+    return false;
+  }
+  return true;
+}
+
+bool lean_ws_client::impl::on_frame_pong(std::string_view) { return true; }
+
+bool lean_ws_client::impl::on_frame_close(std::uint16_t code, std::string_view reason) {
+  if (!closing_) closing_ = std::make_unique<close_info>();
+  closing_->remote_code = code;
+  closing_->remote_reason.assign(reason.data(), reason.size());
+  close_received_ = true;
+  if (!close_sent_) {
+    // Echo the code (RFC 6455 §5.5.1); a frame without a code gets one without a code.
+    char payload[2];
+    std::size_t len = 0;
+    if (code != close_code::no_status) {
+      payload[0] = static_cast<char>(code >> 8);
+      payload[1] = static_cast<char>(code & 0xFF);
+      len = 2;
+    }
+    closing_->local_code = code;
+    close_sent_ = true;
+    state_ = ws_client_state::closing;
+    if (const std::error_code e = write_frame(0x8, std::string_view(payload, len))) {
+      on_transport_error(e);
+      return false;
+    }
+    begin_close_wait();
+  }
+  // Both close frames are out: the server closes TCP now (we read until EOF).
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// writing
+
+std::error_code lean_ws_client::impl::write_bytes(std::string_view bytes) {
+  std::size_t done = 0;
+  if (!writes_) {
+    std::error_code ec;
+    done = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      done = 0;
+    } else if (ec) {
+      return ec;
+    }
+    if (done == bytes.size()) return {};
+    writes_ = std::make_unique<write_queue>();
+  }
+  writes_->queued.append(bytes.data() + done, bytes.size() - done);
+  if (!writing_) start_write();
+  return {};
+}
+
+std::error_code lean_ws_client::impl::write_frame(std::uint8_t opcode, std::string_view payload) {
+  std::string& out = ctx_->scratch();
+  detail::append_client_frame(out, opcode, payload);
+  return write_bytes(out);
+}
+
+void lean_ws_client::impl::start_write() {
+  writes_->sending.swap(writes_->queued);
+  writes_->queued.clear();
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(writes_->sending),
+                    [self = shared_from_this(), attempt = attempt_](const std::error_code& ec,
+                                                                    std::size_t) {
+                      self->on_written(attempt, ec);
+                    });
+}
+
+void lean_ws_client::impl::on_written(std::uint64_t attempt, const std::error_code& ec) {
+  if (!current(attempt) || !writes_) return;
+  writing_ = false;
+  if (ec) {
+    on_transport_error(ec);
+    return;
+  }
+  if (!writes_->queued.empty()) {
+    start_write();
+    return;
+  }
+  writes_.reset();
+  if (end_after_flush_) {
+    close_info info = *closing_;
+    finish(std::move(info));
+  }
+}
+
+void lean_ws_client::impl::post_error(const std::error_code& ec) {
+  asio::post(ctx_->io(), [self = shared_from_this(), attempt = attempt_, ec] {
+    if (self->current(attempt)) self->on_transport_error(ec);
+  });
+}
+
+std::error_code lean_ws_client::impl::send(std::string_view text) noexcept {
+  if (state_ != ws_client_state::open || aborting_) return make_error_code(errc::disconnected);
+  try {
+    if (const std::error_code e = write_frame(0x1, text)) post_error(e);
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  }
+  return {};
+}
+
+std::error_code lean_ws_client::impl::close(std::uint16_t code, std::string_view reason) noexcept {
+  if (state_ != ws_client_state::open || aborting_) return make_error_code(errc::disconnected);
+  const bool no_code = code == close_code::none || code == close_code::no_status;
+  if (!no_code && !detail::sendable_close_code(code)) return make_error_code(errc::invalid_argument);
+  try {
+    auto info = std::make_unique<close_info>();
+    std::string payload;
+    if (!no_code) {
+      info->local_reason = detail::truncate_close_reason(reason);
+      payload.push_back(static_cast<char>(code >> 8));
+      payload.push_back(static_cast<char>(code & 0xFF));
+      payload.append(info->local_reason);
+    }
+    info->local_code = no_code ? close_code::no_status : code;
+    closing_ = std::move(info);
+    close_sent_ = true;
+    state_ = ws_client_state::closing;
+    if (const std::error_code e = write_frame(0x8, payload)) post_error(e);
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  }
+  begin_close_wait();
+  return {};
+}
+
+void lean_ws_client::impl::begin_close_wait() {
+  ctx_->add_deadline(std::chrono::steady_clock::now() + ctx_->options().close_timeout,
+                     weak_from_this(), attempt_, deadline_kind::close);
+}
+
+// ---------------------------------------------------------------------------------------
+// endings
+
+void lean_ws_client::impl::on_transport_error(const std::error_code& ec) {
+  if (state_ == ws_client_state::connecting) {
+    fail_attempt(detail::translate_error(ec), ec);
+    return;
+  }
+  close_info info = closing_ ? *closing_ : close_info{};
+  info.phase = close_phase::open;
+  if (close_sent_ && close_received_ && !info.error) {
+    finish(std::move(info));  // the handshake is complete: however TCP ends, it is clean
+    return;
+  }
+  if (!close_sent_) info.local_code = close_code::abnormal;
+  if (!close_received_) info.remote_code = close_code::abnormal;
+  if (!info.error) {
+    info.error = detail::translate_error(ec);
+    info.detail = ec;
+  }
+  finish(std::move(info));
+}
+
+void lean_ws_client::impl::fail_protocol(const detail::ws_failure& f) {
+  if (!closing_) closing_ = std::make_unique<close_info>();
+  close_info& info = *closing_;
+  info.phase = close_phase::open;
+  info.error = make_error_code(f.error);
+  info.detail = info.error;
+  if (!close_received_) info.remote_code = close_code::abnormal;
+  state_ = ws_client_state::closing;
+  if (!close_sent_) {
+    info.local_code = f.code;
+    info.local_reason = f.reason;
+    close_sent_ = true;
+    std::string payload;
+    payload.push_back(static_cast<char>(f.code >> 8));
+    payload.push_back(static_cast<char>(f.code & 0xFF));
+    payload.append(f.reason);
+    // The peer broke the protocol: tell it why, then drop TCP without waiting for its close.
+    if (!write_frame(0x8, payload) && writes_) {
+      end_after_flush_ = true;
+      begin_close_wait();
+      return;
+    }
+  }
+  close_info copy = info;
+  finish(std::move(copy));
+}
+
+void lean_ws_client::impl::fail_attempt(const std::error_code& error,
+                                        const std::error_code& detail, int http_status,
+                                        std::string_view http_reason) {
+  close_info info;
+  info.phase = phase_;
+  info.error = error;
+  info.detail = detail ? detail : error;
+  info.http_status = http_status;
+  info.http_reason.assign(http_reason.data(), http_reason.size());
+  finish(std::move(info));
+}
+
+void lean_ws_client::impl::on_deadline(std::uint64_t attempt, deadline_kind kind) {
+  if (!current(attempt)) return;
+  if (kind == deadline_kind::connect) {
+    if (state_ != ws_client_state::connecting) return;
+    fail_attempt(make_error_code(errc::connect_timeout), make_error_code(errc::connect_timeout));
+    return;
+  }
+  if (state_ != ws_client_state::closing || !closing_) return;
+  close_info info = *closing_;
+  if (!close_received_) {
+    info.remote_code = close_code::abnormal;
+    if (!info.error) {
+      info.error = make_error_code(errc::reply_timeout);  // as websocketpp's close timeout
+      info.detail = info.error;
+    }
+  }
+  finish(std::move(info));
+}
+
+void lean_ws_client::impl::release() noexcept {
+  std::error_code ignored;
+  socket_.close(ignored);  // cancels the pending wait, connect and write
+  connecting_.reset();
+  closing_.reset();
+  writes_.reset();
+  writing_ = false;
+  parser_.reset();
+}
+
+void lean_ws_client::impl::finish(close_info info) {
+  if (state_ == ws_client_state::closed || state_ == ws_client_state::idle) return;
+  state_ = ws_client_state::closed;
+  release();
+  if (detached_ || handler_ == nullptr) return;
+  auto keep = shared_from_this();
+  handler_->on_ws_close(info);
+}
+
+std::error_code lean_ws_client::impl::abort() noexcept {
+  if (state_ != ws_client_state::connecting && state_ != ws_client_state::open &&
+      state_ != ws_client_state::closing) {
+    return make_error_code(errc::disconnected);
+  }
+  if (aborting_) return {};  // on_ws_close is already queued
+  close_info info;
+  info.phase = phase_;
+  if (phase_ == close_phase::open) {
+    info.local_code = close_code::abnormal;
+    info.remote_code = close_code::abnormal;
+  }
+  info.error = make_error_code(errc::cancelled);
+  info.detail = info.error;
+  try {
+    asio::post(ctx_->io(), [self = shared_from_this(), attempt = attempt_, info = std::move(info)] {
+      if (self->attempt_ == attempt && self->aborting_) {
+        self->aborting_ = false;
+        self->finish(info);
+      }
+    });
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  }
+  aborting_ = true;
+  state_ = ws_client_state::closing;
+  std::error_code ignored;
+  socket_.close(ignored);
+  return {};
+}
+
+void lean_ws_client::impl::detach() noexcept {
+  detached_ = true;
+  handler_ = nullptr;
+  if (state_ != ws_client_state::idle) state_ = ws_client_state::closed;
+  release();
+}
+
+// ---------------------------------------------------------------------------------------
+// public classes
+
+lean_ws_client_context::lean_ws_client_context(asio::io_context& io,
+                                               ws_client_context_options options)
+    : impl_(std::make_shared<impl>(io, std::move(options))) {}
+lean_ws_client_context::~lean_ws_client_context() = default;
+asio::io_context& lean_ws_client_context::io_context() const noexcept { return impl_->io(); }
+const ws_client_context_options& lean_ws_client_context::options() const noexcept {
+  return impl_->options();
+}
+
+lean_ws_client::lean_ws_client(lean_ws_client_context& context)
+    : impl_(std::make_shared<impl>(context.impl_)) {}
+lean_ws_client::~lean_ws_client() {
+  if (impl_) impl_->detach();
+}
+void lean_ws_client::set_handler(lean_ws_handler* handler) noexcept { impl_->handler_ = handler; }
+std::error_code lean_ws_client::connect(const ws_url& url, const ws_connect_options& options) {
+  return impl_->connect(url, options);
+}
+std::error_code lean_ws_client::send(std::string_view text) noexcept { return impl_->send(text); }
+std::error_code lean_ws_client::close() noexcept { return impl_->close(close_code::none, {}); }
+std::error_code lean_ws_client::close(std::uint16_t code, std::string_view reason) noexcept {
+  if (code == close_code::none || code == close_code::no_status) {
+    return make_error_code(errc::invalid_argument);
+  }
+  return impl_->close(code, reason);
+}
+std::error_code lean_ws_client::abort() noexcept { return impl_->abort(); }
+ws_client_state lean_ws_client::state() const noexcept { return impl_->state_; }
+std::size_t lean_ws_client::buffered_amount() const noexcept { return impl_->buffered_amount(); }
+
+}  // namespace relayload::net
