@@ -16,7 +16,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/relayload-config-version.
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/relayload-config.cmake
               ${PROJECT_BINARY_DIR}/relayload-config-version.cmake
-              cmake/FindAsio.cmake cmake/FindSodium.cmake
+              cmake/FindAsio.cmake cmake/FindSodium.cmake cmake/FindSecp256k1.cmake
         DESTINATION ${_cfgdir})
 if(TARGET relayload-cli)
   install(TARGETS relayload-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -26,6 +26,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   ccache  # compiler cache shared by every preset and clone (~/.cache/ccache)
   libwebsocketpp-dev libasio-dev libssl-dev libfmt-dev rapidjson-dev libsodium-dev libcli11-dev
+  libsecp256k1-dev  # ECIES (eciesjs format): secp256k1 key pairs and ECDH
   libyaml-cpp-dev  # workload files (relayload-cli run --workload, capacity)
 )
 test_packages=(

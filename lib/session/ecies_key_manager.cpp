@@ -1,23 +1,19 @@
-// ECIES as eciesjs 0.4.17 (protocol.md §3.2) on OpenSSL 3, following the recipe of §3.3.
+// ECIES as eciesjs 0.4.17 (protocol.md §3.2): the elliptic-curve work (key pairs, public-key
+// parsing and serialisation, e·G and e·P) on libsecp256k1, HKDF-SHA256 and AES-256-GCM on
+// OpenSSL 3 (the recipe of §3.3), XChaCha20-Poly1305 on libsodium.
 //
 // The shared secret is the whole point e·P serialised as SEC1 (65 bytes by default), not the
-// 32-byte x-coordinate that EVP_PKEY_derive / ECDH_compute_key return, so the EC_POINT API is
-// used directly. Some of it is deprecated in OpenSSL 3 but present; the project compiles
-// with -Wno-deprecated-declarations and this file also defines OPENSSL_SUPPRESS_DEPRECATED.
-#ifndef OPENSSL_SUPPRESS_DEPRECATED
-#define OPENSSL_SUPPRESS_DEPRECATED
-#endif
-
+// 32-byte x-coordinate: secp256k1_ecdh is given a "hash" function that writes the point in the
+// configured form instead of hashing it, and that serialisation goes into HKDF.
 #include "relayload/session/ecies_key_manager.hpp"
 
-#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
-#include <openssl/obj_mac.h>
+#include <secp256k1.h>
+#include <secp256k1_ecdh.h>
 #include <sodium.h>
 
 #include <climits>
@@ -42,10 +38,6 @@ constexpr std::size_t sym_key_size = 32;
 constexpr std::size_t max_nonce_size = 24;
 
 struct openssl_free {
-  void operator()(EC_GROUP* p) const noexcept { EC_GROUP_free(p); }
-  void operator()(EC_POINT* p) const noexcept { EC_POINT_clear_free(p); }
-  void operator()(BN_CTX* p) const noexcept { BN_CTX_free(p); }
-  void operator()(BIGNUM* p) const noexcept { BN_clear_free(p); }
   void operator()(EVP_CIPHER* p) const noexcept { EVP_CIPHER_free(p); }
   void operator()(EVP_CIPHER_CTX* p) const noexcept { EVP_CIPHER_CTX_free(p); }
   void operator()(EVP_KDF_CTX* p) const noexcept { EVP_KDF_CTX_free(p); }
@@ -59,6 +51,10 @@ ossl_ptr<T> checked(T* p) {
   return ossl_ptr<T>(p);
 }
 
+struct secp256k1_free {
+  void operator()(secp256k1_context* p) const noexcept { secp256k1_context_destroy(p); }
+};
+
 // Secret bytes on the stack, wiped when they go out of scope.
 template <std::size_t N>
 struct secret_buffer {
@@ -69,12 +65,60 @@ struct secret_buffer {
   secret_buffer& operator=(const secret_buffer&) = delete;
 };
 
-// OpenSSL records every failure in a per-thread queue; a failure we handle (a bad key, a
-// forged tag) must not leave entries behind for unrelated code to find later.
+// OpenSSL records every failure in a per-thread queue; a failure we handle (a forged tag) must
+// not leave entries behind for unrelated code to find later.
 template <class T>
 T clear_errors(T value) noexcept {
   ERR_clear_error();
   return value;
+}
+
+// The secp256k1_ecdh "hash": writes the shared point itself, SEC1-serialised, compressed
+// (33 bytes, 02/03 by the parity of y) when *data is true, else uncompressed (65 bytes).
+int copy_shared_point(unsigned char* out, const unsigned char* x32, const unsigned char* y32,
+                      void* data) {
+  const bool compressed = *static_cast<const bool*>(data);
+  if (compressed) {
+    out[0] = static_cast<unsigned char>(0x02 | (y32[31] & 1));
+    std::memcpy(out + 1, x32, 32);
+  } else {
+    out[0] = 0x04;
+    std::memcpy(out + 1, x32, 32);
+    std::memcpy(out + 33, y32, 32);
+  }
+  return 1;
+}
+
+// Why `p` is not a public key eciesjs PublicKey.fromHex accepts (33 bytes 02/03, 65 bytes 04,
+// 64 bytes raw X‖Y), or nullptr when it is one; `out` receives the parsed point. The prefix
+// is checked here because secp256k1_ec_pubkey_parse also accepts the hybrid form (06/07),
+// which eciesjs rejects; the parse checks that the point is on the curve.
+const char* parse_public_key(const secp256k1_context* ctx, const std::uint8_t* p, std::size_t n,
+                             secp256k1_pubkey* out) noexcept {
+  std::uint8_t buf[uncompressed_size];
+  if (n == raw_xy_size) {
+    buf[0] = 0x04;
+    std::memcpy(buf + 1, p, raw_xy_size);
+    p = buf;
+    n = uncompressed_size;
+  } else if (n == compressed_size) {
+    if (p[0] != 0x02 && p[0] != 0x03) {
+      return "a 33-byte public key must start with 02 or 03 (compressed SEC1)";
+    }
+  } else if (n == uncompressed_size) {
+    if (p[0] != 0x04) {
+      return "a 65-byte public key must start with 04 (uncompressed SEC1; the hybrid forms 06 "
+             "and 07 are refused, as eciesjs does)";
+    }
+  } else {
+    return "a public key must be 33 (compressed), 65 (uncompressed) or 64 (raw X||Y) bytes";
+  }
+  if (secp256k1_ec_pubkey_parse(ctx, out, p, n) != 1) {
+    return n == compressed_size
+               ? "no point on secp256k1 has this x coordinate (or x is not below the field prime)"
+               : "the point is not on secp256k1 (or a coordinate is not below the field prime)";
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -105,16 +149,15 @@ class ecies_key_manager::impl {
  public:
   explicit impl(const ecies_options& options)
       : options_(options),
-        group_(checked(EC_GROUP_new_by_curve_name(NID_secp256k1))),
-        ctx_(checked(BN_CTX_new())),
-        scalar_(checked(BN_secure_new())),  // plain heap unless a secure heap is set up
-        peer_(checked(EC_POINT_new(group_.get()))),
-        ephemeral_(checked(EC_POINT_new(group_.get()))),
-        shared_(checked(EC_POINT_new(group_.get()))),
+        secp_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)),
         enc_(checked(EVP_CIPHER_CTX_new())),
         dec_(checked(EVP_CIPHER_CTX_new())) {
-    BN_set_flags(scalar_.get(), BN_FLG_CONSTTIME);
-    order_ = EC_GROUP_get0_order(group_.get());
+    if (!secp_) throw std::bad_alloc();
+    {  // Blinds e·G (key pairs, ephemeral keys) against side channels; seeded once per manager.
+      secret_buffer<32> seed;
+      random_bytes(seed.data, sizeof seed.data);
+      if (secp256k1_context_randomize(secp_.get(), seed.data) != 1) throw std::bad_alloc();
+    }
 
     {  // HKDF-SHA256, extract and expand, no salt, no info; only the key changes per message.
       EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
@@ -151,50 +194,34 @@ class ecies_key_manager::impl {
 
   const ecies_options& options() const noexcept { return options_; }
 
-  // Parses a peer key in the forms eciesjs accepts (33 02/03, 65 04, 64 raw X‖Y) into `out`.
-  // The prefix is checked here because EC_POINT_oct2point also accepts the hybrid form
-  // (06/07), which eciesjs rejects; oct2point checks that the point is on the curve.
-  bool parse_public_key(const std::uint8_t* p, std::size_t n, EC_POINT* out) noexcept {
-    std::uint8_t buf[uncompressed_size];
-    if (n == raw_xy_size) {
-      buf[0] = 0x04;
-      std::memcpy(buf + 1, p, raw_xy_size);
-      p = buf;
-      n = uncompressed_size;
-    } else if (n == compressed_size) {
-      if (p[0] != 0x02 && p[0] != 0x03) return false;
-    } else if (n == uncompressed_size) {
-      if (p[0] != 0x04) return false;
-    } else {
-      return false;
-    }
-    if (EC_POINT_oct2point(group_.get(), out, p, n, ctx_.get()) != 1) return clear_errors(false);
-    return EC_POINT_is_at_infinity(group_.get(), out) == 0;
+  bool parse(const std::uint8_t* p, std::size_t n, secp256k1_pubkey* out) const noexcept {
+    return parse_public_key(secp_.get(), p, n, out) == nullptr;
   }
 
-  // Loads a 32-byte big-endian scalar into scalar_; requires 0 < k < n, like eciesjs.
-  bool load_scalar(const std::uint8_t* p, std::size_t n) noexcept {
-    if (n != private_key_size) return false;
-    if (BN_bin2bn(p, static_cast<int>(n), scalar_.get()) == nullptr) return clear_errors(false);
-    return !BN_is_zero(scalar_.get()) && BN_cmp(scalar_.get(), order_) < 0;
+  // Whether `p` is a private key eciesjs accepts: 32 bytes, big-endian, 0 < k < n.
+  bool valid_scalar(const std::uint8_t* p, std::size_t n) const noexcept {
+    return n == private_key_size && secp256k1_ec_seckey_verify(secp_.get(), p) == 1;
   }
 
-  std::size_t serialize(const EC_POINT* point, bool compressed, std::uint8_t* out) noexcept {
-    const auto form = compressed ? POINT_CONVERSION_COMPRESSED : POINT_CONVERSION_UNCOMPRESSED;
-    const std::size_t want = compressed ? compressed_size : uncompressed_size;
-    const std::size_t n = EC_POINT_point2oct(group_.get(), point, form, out, want, ctx_.get());
-    return n == want ? n : clear_errors(std::size_t{0});
+  std::size_t serialize(const secp256k1_pubkey& point, bool compressed,
+                        std::uint8_t* out) const noexcept {
+    std::size_t n = compressed ? compressed_size : uncompressed_size;
+    secp256k1_ec_pubkey_serialize(secp_.get(), out, &n, &point,
+                                  compressed ? SECP256K1_EC_COMPRESSED : SECP256K1_EC_UNCOMPRESSED);
+    return n;
   }
 
-  // key = HKDF-SHA256(serialize(E) ‖ serialize(S)) with the configured point form.
-  bool derive_key(const EC_POINT* e, const EC_POINT* s,
+  // key = HKDF-SHA256(serialize(E) ‖ serialize(k·P)) with the configured point form, where
+  // (E, P, k) is (e·G, receiver, e) when encrypting and (E, E, receiver key) when decrypting.
+  bool derive_key(const secp256k1_pubkey& e, const secp256k1_pubkey& p, const std::uint8_t* k,
                   std::uint8_t (&key)[sym_key_size]) noexcept {
     secret_buffer<2 * uncompressed_size> ikm;
-    const bool c = options_.hkdf_key_compressed;
+    bool c = options_.hkdf_key_compressed;
     const std::size_t n1 = serialize(e, c, ikm.data);
-    if (n1 == 0) return false;
-    const std::size_t n2 = serialize(s, c, ikm.data + n1);
-    if (n2 == 0) return false;
+    if (secp256k1_ecdh(secp_.get(), ikm.data + n1, &p, k, copy_shared_point, &c) != 1) {
+      return false;
+    }
+    const std::size_t n2 = c ? compressed_size : uncompressed_size;
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, ikm.data, n1 + n2),
         OSSL_PARAM_construct_end()};
@@ -242,37 +269,31 @@ class ecies_key_manager::impl {
     return true;
   }
 
-  // Draws a valid ephemeral scalar into scalar_ (and its bytes into `out`).
-  void random_scalar(std::uint8_t (&out)[private_key_size]) noexcept {
+  // A valid random private key (retried until 0 < k < n; a retry has probability ~2^-128).
+  void random_scalar(std::uint8_t (&out)[private_key_size]) const noexcept {
     do {
       random_bytes(out, sizeof out);
-    } while (!load_scalar(out, sizeof out));
+    } while (!valid_scalar(out, sizeof out));
   }
 
-  // The encryption proper, with scalar_ holding the ephemeral key and peer_ the receiver.
-  result<std::string> encrypt_loaded(const std::uint8_t* nonce, std::string_view plaintext) {
+  // The encryption proper: `e` a valid ephemeral private key, `peer` the receiver's key.
+  result<std::string> encrypt_loaded(const std::uint8_t* e, const secp256k1_pubkey& peer,
+                                     const std::uint8_t* nonce, std::string_view plaintext) {
     if (plaintext.size() > static_cast<std::size_t>(INT_MAX) - 1024) {
       return unexpected(errc::invalid_argument);  // OpenSSL's update takes an int length
     }
-    EC_GROUP* g = group_.get();
-    if (EC_POINT_mul(g, ephemeral_.get(), scalar_.get(), nullptr, nullptr, ctx_.get()) != 1 ||
-        EC_POINT_mul(g, shared_.get(), nullptr, peer_.get(), scalar_.get(), ctx_.get()) != 1) {
-      BN_clear(scalar_.get());
-      return clear_errors(unexpected(errc::invalid_key));
-    }
-    BN_clear(scalar_.get());
-
-    secret_buffer<sym_key_size> key;
-    if (!derive_key(ephemeral_.get(), shared_.get(), key.data)) {
+    secp256k1_pubkey ephemeral;
+    if (secp256k1_ec_pubkey_create(secp_.get(), &ephemeral, e) != 1) {
       return unexpected(errc::invalid_key);
     }
+    secret_buffer<sym_key_size> key;
+    if (!derive_key(ephemeral, peer, e, key.data)) return unexpected(errc::invalid_key);
+
     const std::size_t e_size = options_.ephemeral_key_size();
     const std::size_t nonce_size = options_.effective_nonce_length();
     blob_.resize(e_size + nonce_size + tag_size + plaintext.size());
     auto* b = reinterpret_cast<std::uint8_t*>(blob_.data());
-    if (serialize(ephemeral_.get(), options_.ephemeral_key_compressed, b) != e_size) {
-      return unexpected(errc::invalid_key);
-    }
+    serialize(ephemeral, options_.ephemeral_key_compressed, b);
     std::memcpy(b + e_size, nonce, nonce_size);
     std::uint8_t* tag = b + e_size + nonce_size;
     if (!seal(key.data, nonce, plaintext, tag, tag + tag_size)) {
@@ -284,27 +305,28 @@ class ecies_key_manager::impl {
   }
 
   result<std::string> encrypt(std::string_view plaintext, const bytes& their_public_key) {
-    if (!parse_public_key(their_public_key.data(), their_public_key.size(), peer_.get())) {
+    secp256k1_pubkey peer;
+    if (!parse(their_public_key.data(), their_public_key.size(), &peer)) {
       return unexpected(errc::invalid_key);
     }
     secret_buffer<private_key_size> e;
     random_scalar(e.data);
     std::uint8_t nonce[max_nonce_size];
     random_bytes(nonce, options_.effective_nonce_length());
-    return encrypt_loaded(nonce, plaintext);
+    return encrypt_loaded(e.data, peer, nonce, plaintext);
   }
 
   result<std::string> encrypt_with(const bytes& ephemeral_private_key, const bytes& nonce,
                                    std::string_view plaintext, const bytes& their_public_key) {
     if (nonce.size() != options_.effective_nonce_length() ||
-        !load_scalar(ephemeral_private_key.data(), ephemeral_private_key.size())) {
+        !valid_scalar(ephemeral_private_key.data(), ephemeral_private_key.size())) {
       return unexpected(errc::invalid_argument);
     }
-    if (!parse_public_key(their_public_key.data(), their_public_key.size(), peer_.get())) {
-      BN_clear(scalar_.get());
+    secp256k1_pubkey peer;
+    if (!parse(their_public_key.data(), their_public_key.size(), &peer)) {
       return unexpected(errc::invalid_key);
     }
-    return encrypt_loaded(nonce.data(), plaintext);
+    return encrypt_loaded(ephemeral_private_key.data(), peer, nonce.data(), plaintext);
   }
 
   result<std::string> decrypt(std::string_view payload_b64, const bytes& my_private_key) {
@@ -317,20 +339,13 @@ class ecies_key_manager::impl {
     if (blob_.size() < e_size + nonce_size + tag_size) return unexpected(errc::decryption_failed);
     const auto* b = reinterpret_cast<const std::uint8_t*>(blob_.data());
     // The ephemeral key must be in the configured form exactly (eciesjs slices a fixed size).
-    if (!parse_public_key(b, e_size, ephemeral_.get())) {
-      return unexpected(errc::decryption_failed);
-    }
-    if (!load_scalar(my_private_key.data(), my_private_key.size())) {
-      BN_clear(scalar_.get());
+    secp256k1_pubkey ephemeral;
+    if (!parse(b, e_size, &ephemeral)) return unexpected(errc::decryption_failed);
+    if (!valid_scalar(my_private_key.data(), my_private_key.size())) {
       return unexpected(errc::invalid_key);
     }
-    const int mul_ok = EC_POINT_mul(group_.get(), shared_.get(), nullptr, ephemeral_.get(),
-                                    scalar_.get(), ctx_.get());
-    BN_clear(scalar_.get());
-    if (mul_ok != 1) return clear_errors(unexpected(errc::decryption_failed));
-
     secret_buffer<sym_key_size> key;
-    if (!derive_key(ephemeral_.get(), shared_.get(), key.data)) {
+    if (!derive_key(ephemeral, ephemeral, my_private_key.data(), key.data)) {
       return unexpected(errc::decryption_failed);
     }
     const std::uint8_t* nonce = b + e_size;
@@ -346,54 +361,39 @@ class ecies_key_manager::impl {
   }
 
   result<bytes> public_key_of(const std::uint8_t* p, std::size_t n) {
-    if (!load_scalar(p, n)) {
-      BN_clear(scalar_.get());
+    secp256k1_pubkey pub;
+    if (!valid_scalar(p, n) || secp256k1_ec_pubkey_create(secp_.get(), &pub, p) != 1) {
       return unexpected(errc::invalid_key);
     }
-    const int ok =
-        EC_POINT_mul(group_.get(), ephemeral_.get(), scalar_.get(), nullptr, nullptr, ctx_.get());
-    BN_clear(scalar_.get());
-    if (ok != 1) return clear_errors(unexpected(errc::invalid_key));
     bytes out(compressed_size);
-    if (serialize(ephemeral_.get(), true, out.data()) != compressed_size) {
-      return unexpected(errc::invalid_key);
-    }
+    serialize(pub, true, out.data());
     return out;
   }
 
   key_pair generate_key_pair() {
     key_pair kp;
     kp.private_key.resize(private_key_size);
-    for (;;) {
-      random_bytes(kp.private_key.data(), private_key_size);
-      auto pub = public_key_of(kp.private_key.data(), private_key_size);
-      if (pub) {
-        kp.public_key = std::move(*pub);
-        return kp;
-      }
-      // Out of range (probability ~2^-128) or an OpenSSL failure; a range failure is
-      // retried, anything else would repeat forever, so tell them apart.
-      if (load_scalar(kp.private_key.data(), private_key_size)) {
-        BN_clear(scalar_.get());
-        throw std::bad_alloc();
-      }
+    secret_buffer<private_key_size> k;
+    random_scalar(k.data);
+    std::memcpy(kp.private_key.data(), k.data, private_key_size);
+    secp256k1_pubkey pub;
+    if (secp256k1_ec_pubkey_create(secp_.get(), &pub, k.data) != 1) {
+      throw std::bad_alloc();  // cannot happen for a verified key; never loop on it
     }
+    kp.public_key.resize(compressed_size);
+    serialize(pub, true, kp.public_key.data());
+    return kp;
   }
 
-  result<void> validate_peer_key(const bytes& key) noexcept {
-    if (parse_public_key(key.data(), key.size(), peer_.get())) return {};
+  result<void> validate_peer_key(const bytes& key) const noexcept {
+    secp256k1_pubkey peer;
+    if (parse(key.data(), key.size(), &peer)) return {};
     return unexpected(errc::invalid_key);
   }
 
  private:
   ecies_options options_;
-  ossl_ptr<EC_GROUP> group_;
-  const BIGNUM* order_ = nullptr;  // owned by group_
-  ossl_ptr<BN_CTX> ctx_;
-  ossl_ptr<BIGNUM> scalar_;  // the secret scalar of the operation in progress; cleared after
-  ossl_ptr<EC_POINT> peer_;
-  ossl_ptr<EC_POINT> ephemeral_;
-  ossl_ptr<EC_POINT> shared_;
+  std::unique_ptr<secp256k1_context, secp256k1_free> secp_;  // randomised once, at construction
   ossl_ptr<EVP_CIPHER> aes_;
   ossl_ptr<EVP_CIPHER_CTX> enc_;
   ossl_ptr<EVP_CIPHER_CTX> dec_;
@@ -432,6 +432,14 @@ result<std::string> ecies_key_manager::decrypt(std::string_view payload_b64,
 
 result<void> ecies_key_manager::validate_peer_key(const bytes& public_key) {
   return impl_->validate_peer_key(public_key);
+}
+
+std::string ecies_key_manager::public_key_problem(const bytes& public_key) {
+  secp256k1_pubkey point;
+  const char* problem =
+      parse_public_key(secp256k1_context_static, public_key.data(), public_key.size(), &point);
+  if (problem == nullptr) return {};
+  return "invalid public key (" + std::to_string(public_key.size()) + " bytes): " + problem;
 }
 
 result<bytes> ecies_key_manager::public_key_of(const bytes& private_key) {

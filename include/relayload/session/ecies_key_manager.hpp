@@ -1,6 +1,7 @@
 // relayload::session::ecies_key_manager — real MWP encryption: ECIES on secp256k1 exactly as
-// eciesjs 0.4.17 does it (protocol.md §3.2), on OpenSSL 3 (recipe of §3.3), so C++ clients
-// interoperate with the MetaMask JS dApp and wallet clients.
+// eciesjs 0.4.17 does it (protocol.md §3.2): the curve work on libsecp256k1, HKDF and AES-GCM on
+// OpenSSL 3 (recipe of §3.3), so C++ clients interoperate with the MetaMask JS dApp and wallet
+// clients.
 #pragma once
 
 #include <cstddef>
@@ -60,14 +61,14 @@ struct ecies_options {
 /// Randomness (private keys, ephemeral keys, nonces) comes from libsodium's randombytes
 /// (the OS CSPRNG), never from a seeded generator.
 ///
-/// Thread safety: none per instance (it reuses its OpenSSL EC group, BN_CTX, cipher and KDF
-/// contexts between calls so that a message costs the elliptic-curve work and not setup):
-/// one instance per shard. Instances are independent.
+/// Thread safety: none per instance (it reuses its secp256k1 context, randomised once at
+/// construction, and its OpenSSL cipher and KDF contexts between calls so that a message costs
+/// the elliptic-curve work and not setup): one instance per shard. Instances are independent.
 /// Lifetime: a moved-from manager may only be destroyed or assigned to.
 class ecies_key_manager final : public key_manager {
  public:
   /// Throws std::system_error(errc::invalid_argument) when options.validate() finds a
-  /// problem, std::bad_alloc when OpenSSL cannot allocate its contexts.
+  /// problem, std::bad_alloc when libsecp256k1 or OpenSSL cannot allocate its contexts.
   explicit ecies_key_manager(const ecies_options& options = {});
   ~ecies_key_manager() override;
   ecies_key_manager(ecies_key_manager&&) noexcept;
@@ -96,6 +97,11 @@ class ecies_key_manager final : public key_manager {
   /// on secp256k1; everything else (hybrid prefixes 06/07, the mock key, empty) is
   /// errc::invalid_key.
   result<void> validate_peer_key(const bytes& public_key) override;
+
+  /// Why validate_peer_key() refuses `public_key`, one sentence naming the problem (its
+  /// length, its prefix, or that it is no point on secp256k1), for error messages; empty when
+  /// it is accepted. Needs no manager.
+  static std::string public_key_problem(const bytes& public_key);
 
   /// The 33-byte compressed public key of a private key; errc::invalid_key unless it is 32
   /// bytes with 0 < k < n.

@@ -364,3 +364,117 @@ TEST_CASE("ECIES: a moved manager keeps working") {
   c = std::move(b);
   CHECK(c.decrypt(x2_payload, receiver_sk).value() == x2_plain);
 }
+
+TEST_CASE("ECIES: public_key_problem names what is wrong with a refused key") {
+  CHECK(ecies_key_manager::public_key_problem(receiver_pk_compressed).empty());
+  CHECK(ecies_key_manager::public_key_problem(receiver_pk_uncompressed).empty());
+  const bytes raw_xy(receiver_pk_uncompressed.begin() + 1, receiver_pk_uncompressed.end());
+  CHECK(ecies_key_manager::public_key_problem(raw_xy).empty());
+
+  bytes hybrid07 = receiver_pk_uncompressed;  // y is odd (…c1): 07 is its valid hybrid form,
+  hybrid07[0] = 0x07;                         // which libsecp256k1 parses and eciesjs refuses
+  bytes off_curve = receiver_pk_uncompressed;
+  off_curve.back() ^= 0x01;
+  bytes prefix05 = receiver_pk_compressed;
+  prefix05[0] = 0x05;
+  const bytes x_is_5 =
+      from_hex("020000000000000000000000000000000000000000000000000000000000000005");
+  const bytes x_is_p =
+      from_hex("02fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f");
+  const struct {
+    bytes key;
+    const char* says;
+  } cases[] = {
+      {bytes{}, "invalid public key (0 bytes): a public key must be 33 (compressed), 65"},
+      {bytes(34, 0x02), "invalid public key (34 bytes): a public key must be 33"},
+      {bytes(32, 0x11), "invalid public key (32 bytes): a public key must be 33"},
+      {prefix05, "invalid public key (33 bytes): a 33-byte public key must start with 02 or 03"},
+      {bytes(33, 0x43), "must start with 02 or 03"},
+      {hybrid07, "invalid public key (65 bytes): a 65-byte public key must start with 04"},
+      {off_curve, "invalid public key (65 bytes): the point is not on secp256k1"},
+      {bytes(65, 0x00), "must start with 04"},
+      {x_is_5, "invalid public key (33 bytes): no point on secp256k1 has this x coordinate"},
+      {x_is_p, "no point on secp256k1 has this x coordinate"},
+  };
+  ecies_key_manager km;
+  for (const auto& c : cases) {
+    INFO(to_hex(c.key));
+    const std::string problem = ecies_key_manager::public_key_problem(c.key);
+    CHECK(problem.find(c.says) != std::string::npos);
+    CHECK(km.validate_peer_key(c.key).error() == errc::invalid_key);  // agrees with validation
+  }
+  CHECK(relayload::make_error_code(errc::invalid_key).message() == "invalid public key");
+}
+
+TEST_CASE("ECIES: private keys at the edges of the scalar range") {
+  ecies_key_manager km;
+  const bytes one = from_hex("0000000000000000000000000000000000000000000000000000000000000001");
+  const bytes n_minus_1 =
+      from_hex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140");
+  const bytes n = from_hex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+  const bytes above_n =
+      from_hex("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+  // 1·G = G (y even: 02), (n−1)·G = −G (y odd: 03), same x.
+  CHECK(to_hex(km.public_key_of(one).value()) ==
+        "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+  CHECK(to_hex(km.public_key_of(n_minus_1).value()) ==
+        "0379be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+  for (const bytes& bad :
+       {bytes(32, 0x00), n, above_n, bytes(31, 0x11), bytes(33, 0x11), bytes{}}) {
+    INFO(to_hex(bad));
+    CHECK(km.public_key_of(bad).error() == errc::invalid_key);
+    CHECK(km.decrypt(x1_payload, bad).error() == errc::invalid_key);
+    CHECK(km.encrypt_with(bad, nonce16, "x", receiver_pk_compressed).error() ==
+          errc::invalid_argument);
+  }
+  // The extreme valid scalars work end to end: ECDH with k = 1 and k = n−1 on both sides.
+  for (const bytes& k : {one, n_minus_1}) {
+    const bytes pub = km.public_key_of(k).value();
+    const auto payload = km.encrypt_with(k, nonce16, x1_plain, pub);
+    REQUIRE(payload);
+    CHECK(km.decrypt(*payload, k).value() == x1_plain);
+    CHECK(km.decrypt(km.encrypt(x2_plain, pub).value(), k).value() == x2_plain);
+  }
+}
+
+TEST_CASE("ECIES: the shared point is the whole point, in each HKDF form") {
+  // With e = 1 the shared point e·P is P itself, so the blob's key must come from
+  // HKDF(G ‖ P) serialised as configured: decrypting with the receiver key checks that
+  // both sides derive the same bytes, and the two forms must give different keys.
+  const bytes one = from_hex("0000000000000000000000000000000000000000000000000000000000000001");
+  for (const bool hkdf_compressed : {false, true}) {
+    ecies_options o;
+    o.hkdf_key_compressed = hkdf_compressed;
+    ecies_key_manager km(o);
+    const auto payload = km.encrypt_with(one, nonce16, x1_plain, receiver_pk_compressed);
+    REQUIRE(payload);
+    CHECK(km.decrypt(*payload, receiver_sk).value() == x1_plain);
+    ecies_options other = o;
+    other.hkdf_key_compressed = !hkdf_compressed;
+    CHECK(ecies_key_manager(other).decrypt(*payload, receiver_sk).error() ==
+          errc::decryption_failed);
+  }
+}
+
+TEST_CASE("ECIES: a blob whose ephemeral key is hybrid, off the curve or the wrong form fails") {
+  ecies_key_manager km;
+  std::string blob = blob_of(x1_payload);
+  auto with_first = [&](std::uint8_t b) {
+    std::string copy = blob;
+    copy[0] = static_cast<char>(b);
+    return relayload::wire::base64_encode(copy);
+  };
+  // X1's ephemeral y is even, so 06 is its valid hybrid encoding: eciesjs refuses it, so do we.
+  CHECK(km.decrypt(with_first(0x06), receiver_sk).error() == errc::decryption_failed);
+  CHECK(km.decrypt(with_first(0x07), receiver_sk).error() == errc::decryption_failed);
+  CHECK(km.decrypt(with_first(0x02), receiver_sk).error() == errc::decryption_failed);
+  std::string off = blob;
+  off[64] = static_cast<char>(off[64] ^ 0x01);  // last byte of y
+  CHECK(km.decrypt(relayload::wire::base64_encode(off), receiver_sk).error() ==
+        errc::decryption_failed);
+  // A compressed-ephemeral manager reads only 33 bytes: X1's 04 prefix is refused there.
+  ecies_options compressed;
+  compressed.ephemeral_key_compressed = true;
+  CHECK(ecies_key_manager(compressed).decrypt(x1_payload, receiver_sk).error() ==
+        errc::decryption_failed);
+}
