@@ -12,21 +12,19 @@
 #include <unordered_map>
 #include <vector>
 
+#include "net/dns_cache_impl.hpp"
 #include "net/util_impl.hpp"
 #include "relayload/net/ws_client.hpp"
 #include "relayload/net/ws_client_context.hpp"
 
 namespace relayload::net {
 
-using endpoint_list = std::vector<asio::ip::tcp::endpoint>;
-using endpoint_list_ptr = std::shared_ptr<const endpoint_list>;
-
 /// Shared per io_context: websocketpp endpoints, TLS context, DNS cache and the one
 /// timer that enforces every connection attempt's deadline.
 class ws_client_context::impl : public std::enable_shared_from_this<ws_client_context::impl> {
  public:
   using clock = std::chrono::steady_clock;
-  using resolve_handler = std::function<void(const std::error_code&, endpoint_list_ptr)>;
+  using resolve_handler = dns_cache::handler;
 
   impl(asio::io_context& io, ws_client_context_options options);
   ~impl();
@@ -46,8 +44,10 @@ class ws_client_context::impl : public std::enable_shared_from_this<ws_client_co
 
   /// Resolves host:port, from the cache when possible. The handler always runs later
   /// (posted), never inside this call. Concurrent lookups of one name are merged.
-  void resolve(const std::string& host, std::uint16_t port, resolve_handler handler);
-  void clear_dns_cache() noexcept;
+  void resolve(const std::string& host, std::uint16_t port, resolve_handler handler) {
+    dns_.resolve(host, port, std::move(handler));
+  }
+  void clear_dns_cache() noexcept { dns_.clear(); }
 
   /// Calls client->on_deadline(attempt) at `when` (if the client still exists).
   void add_deadline(clock::time_point when, std::weak_ptr<ws_client::impl> client,
@@ -59,10 +59,6 @@ class ws_client_context::impl : public std::enable_shared_from_this<ws_client_co
     std::weak_ptr<ws_client::impl> client;
     std::uint64_t attempt;
     bool operator>(const deadline& o) const noexcept { return when > o.when; }
-  };
-  struct dns_entry {
-    endpoint_list_ptr endpoints;           // set once resolved
-    std::vector<resolve_handler> waiters;  // while a lookup is running
   };
 
   template <class Endpoint>
@@ -77,8 +73,7 @@ class ws_client_context::impl : public std::enable_shared_from_this<ws_client_co
   std::unique_ptr<detail::tls_client> tls_;
   detail::ssl_context_ptr ssl_;
 
-  asio::ip::tcp::resolver resolver_;
-  std::unordered_map<std::string, dns_entry> dns_;
+  dns_cache dns_;
 
   asio::steady_timer deadline_timer_;
   clock::time_point armed_for_ = clock::time_point::max();

@@ -8,6 +8,7 @@
 #include <queue>
 #include <unordered_map>
 
+#include "net/dns_cache_impl.hpp"
 #include "net/error_map_impl.hpp"
 #include "net/lean_ws_client_impl.hpp"
 #include "net/util_impl.hpp"
@@ -21,9 +22,6 @@
 namespace relayload::net {
 
 namespace {
-
-using lean_endpoints = std::vector<asio::ip::tcp::endpoint>;
-using lean_endpoints_ptr = std::shared_ptr<const lean_endpoints>;
 
 enum class deadline_kind : std::uint8_t { connect, close };
 
@@ -41,10 +39,10 @@ constexpr int reads_per_wakeup = 8;
 class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
  public:
   using clock = std::chrono::steady_clock;
-  using resolve_handler = std::function<void(const std::error_code&, lean_endpoints_ptr)>;
+  using resolve_handler = dns_cache::handler;
 
   impl(asio::io_context& io, ws_client_context_options options)
-      : io_(io), options_(std::move(options)), resolver_(io), timer_(io) {
+      : io_(io), options_(std::move(options)), dns_(io), timer_(io) {
     if (!options_.validate().empty()) config_error_ = make_error_code(errc::invalid_argument);
   }
 
@@ -65,7 +63,9 @@ class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
   }
 
   /// As ws_client_context's: cached, merged, the handler always runs later.
-  void resolve(const std::string& host, std::uint16_t port, resolve_handler handler);
+  void resolve(const std::string& host, std::uint16_t port, resolve_handler handler) {
+    dns_.resolve(host, port, std::move(handler));
+  }
 
   void add_deadline(clock::time_point when, std::weak_ptr<lean_ws_client::impl> client,
                     std::uint64_t attempt, deadline_kind kind);
@@ -78,10 +78,6 @@ class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
     deadline_kind kind;
     bool operator>(const deadline& o) const noexcept { return when > o.when; }
   };
-  struct dns_entry {
-    lean_endpoints_ptr endpoints;
-    std::vector<resolve_handler> waiters;
-  };
   void arm(clock::time_point when);
   void on_timer();
 
@@ -90,8 +86,7 @@ class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
   std::error_code config_error_;
   std::vector<char> read_buffer_;
   std::string scratch_;
-  asio::ip::tcp::resolver resolver_;
-  std::unordered_map<std::string, dns_entry> dns_;
+  dns_cache dns_;
   asio::steady_timer timer_;
   clock::time_point armed_for_ = clock::time_point::max();
   std::priority_queue<deadline, std::vector<deadline>, std::greater<>> deadlines_;
@@ -123,7 +118,7 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
   // Only while connecting: freed when the socket opens.
   struct connecting_state {
     connect_timings timings;
-    lean_endpoints_ptr endpoints;
+    endpoint_list_ptr endpoints;
     std::size_t next_endpoint = 0;
     std::optional<asio::ip::address> source;
     std::error_code last_connect_error;
@@ -144,7 +139,7 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
             state_ == ws_client_state::closing);
   }
 
-  void on_resolved(std::uint64_t attempt, const std::error_code& ec, lean_endpoints_ptr eps);
+  void on_resolved(std::uint64_t attempt, const std::error_code& ec, endpoint_list_ptr eps);
   void start_tcp(std::uint64_t attempt);
   void on_tcp_connected(std::uint64_t attempt, const std::error_code& ec);
   void wait_readable();
@@ -195,39 +190,6 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
 
 // ---------------------------------------------------------------------------------------
 // context
-
-void lean_ws_client_context::impl::resolve(const std::string& host, std::uint16_t port,
-                                           resolve_handler handler) {
-  std::string key = host + ':' + std::to_string(port);
-  dns_entry& entry = dns_[key];
-  if (entry.endpoints) {
-    asio::post(io_, [h = std::move(handler), eps = entry.endpoints] { h({}, eps); });
-    return;
-  }
-  entry.waiters.push_back(std::move(handler));
-  if (entry.waiters.size() > 1) return;
-  resolver_.async_resolve(
-      host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
-      [w = weak_from_this(), key](const std::error_code& ec,
-                                  const asio::ip::tcp::resolver::results_type& results) {
-        auto self = w.lock();
-        if (!self) return;
-        const auto it = self->dns_.find(key);
-        if (it == self->dns_.end()) return;
-        std::vector<resolve_handler> waiters = std::move(it->second.waiters);
-        it->second.waiters.clear();
-        if (ec || results.empty()) {
-          self->dns_.erase(it);
-          const std::error_code why = ec ? ec : asio::error::host_not_found;
-          for (auto& h : waiters) h(why, nullptr);
-          return;
-        }
-        auto eps = std::make_shared<lean_endpoints>();
-        for (const auto& r : results) eps->push_back(r.endpoint());
-        it->second.endpoints = eps;
-        for (auto& h : waiters) h({}, eps);
-      });
-}
 
 void lean_ws_client_context::impl::add_deadline(clock::time_point when,
                                                 std::weak_ptr<lean_ws_client::impl> client,
@@ -317,15 +279,15 @@ std::error_code lean_ws_client::impl::connect(const ws_url& url,
   if (is_ip) {
     std::error_code addr_ec;
     const auto address = asio::ip::make_address(url.host, addr_ec);
-    connecting_->endpoints = std::make_shared<lean_endpoints>(
-        lean_endpoints{asio::ip::tcp::endpoint(address, url.port)});
+    connecting_->endpoints = std::make_shared<endpoint_list>(
+        endpoint_list{asio::ip::tcp::endpoint(address, url.port)});
     t.resolved = t.started;
     asio::post(ctx_->io(), [self = shared_from_this(), attempt] {
       if (self->current(attempt)) self->start_tcp(attempt);
     });
   } else {
     ctx_->resolve(url.host, url.port,
-                  [w = weak_from_this(), attempt](const std::error_code& e, lean_endpoints_ptr eps) {
+                  [w = weak_from_this(), attempt](const std::error_code& e, endpoint_list_ptr eps) {
                     if (auto self = w.lock()) self->on_resolved(attempt, e, std::move(eps));
                   });
   }
@@ -333,7 +295,7 @@ std::error_code lean_ws_client::impl::connect(const ws_url& url,
 }
 
 void lean_ws_client::impl::on_resolved(std::uint64_t attempt, const std::error_code& ec,
-                                       lean_endpoints_ptr eps) {
+                                       endpoint_list_ptr eps) {
   if (!current(attempt) || state_ != ws_client_state::connecting) return;
   if (ec) {
     fail_attempt(detail::translate_error(ec), ec);

@@ -21,7 +21,7 @@ namespace relayload::net {
 // ws_client_context::impl
 
 ws_client_context::impl::impl(asio::io_context& io, ws_client_context_options options)
-    : io_(io), options_(std::move(options)), resolver_(io), deadline_timer_(io) {
+    : io_(io), options_(std::move(options)), dns_(io), deadline_timer_(io) {
   if (!options_.validate().empty()) config_error_ = make_error_code(errc::invalid_argument);
   std::error_code ec;
   plain_.init_asio(&io_, ec);  // cannot fail with an external io_context
@@ -95,49 +95,6 @@ void ws_client_context::impl::install_handlers(Endpoint& ep) {
                             msg->get_opcode() != websocketpp::frame::opcode::text);
     }
   });
-}
-
-void ws_client_context::impl::resolve(const std::string& host, std::uint16_t port,
-                                      resolve_handler handler) {
-  std::string key = host + ':' + std::to_string(port);
-  dns_entry& entry = dns_[key];
-  if (entry.endpoints) {
-    asio::post(io_, [h = std::move(handler), eps = entry.endpoints] { h({}, eps); });
-    return;
-  }
-  entry.waiters.push_back(std::move(handler));
-  if (entry.waiters.size() > 1) return;  // a lookup for this name is already running
-  resolver_.async_resolve(
-      host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
-      [w = weak_from_this(), key](const std::error_code& ec,
-                                  const asio::ip::tcp::resolver::results_type& results) {
-        auto self = w.lock();
-        if (!self) return;
-        const auto it = self->dns_.find(key);
-        if (it == self->dns_.end()) return;
-        std::vector<resolve_handler> waiters = std::move(it->second.waiters);
-        it->second.waiters.clear();
-        if (ec || results.empty()) {
-          self->dns_.erase(it);
-          const std::error_code why = ec ? ec : asio::error::host_not_found;
-          for (auto& h : waiters) h(why, nullptr);
-          return;
-        }
-        auto eps = std::make_shared<endpoint_list>();
-        for (const auto& r : results) eps->push_back(r.endpoint());
-        it->second.endpoints = eps;
-        for (auto& h : waiters) h({}, eps);
-      });
-}
-
-void ws_client_context::impl::clear_dns_cache() noexcept {
-  for (auto it = dns_.begin(); it != dns_.end();) {
-    if (it->second.waiters.empty()) {
-      it = dns_.erase(it);
-    } else {
-      ++it;
-    }
-  }
 }
 
 void ws_client_context::impl::add_deadline(clock::time_point when,
