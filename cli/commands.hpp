@@ -15,6 +15,7 @@
 #include "relayload/metrics/report.hpp"
 #include "relayload/scenario/runner.hpp"
 #include "signals.hpp"
+#include "target_scrape.hpp"
 #include "relayload/scenario/scenario_registry.hpp"
 
 namespace relayload::cli {
@@ -72,6 +73,20 @@ struct run_control {
   std::function<void()> abort;
 };
 metrics::report drive(const run_control& run, signal_watch& signals, const progress_plan& plan);
+
+/// --target-metrics around drive(): start() before it (nothing without the flag), then
+/// finish() right after it, before the embedded relay stops, which puts the relay's series
+/// into the report.
+class target_scrape_session {
+ public:
+  target_scrape_session(const parsed_command& command, const progress_plan& plan);
+  ~target_scrape_session();
+  void finish(metrics::report& report);
+
+ private:
+  std::unique_ptr<target_scraper> scraper_;
+  metrics::report_time started_;
+};
 /// The run_control of a runner or workload_runner that the control keeps alive.
 template <class Runner>
 run_control control_of(std::shared_ptr<Runner> runner) {

@@ -162,6 +162,29 @@ metrics::report drive(const run_control& runner, signal_watch& signals, const pr
   return out;
 }
 
+target_scrape_session::target_scrape_session(const parsed_command& command,
+                                             const progress_plan& plan)
+    : started_(std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now())) {
+  if (!command.target_metrics) return;
+  // At the progress line's cadence (also without a line).
+  const milliseconds every = plan.every.count() > 0   ? plan.every
+                             : stdout_is_terminal() ? milliseconds(500)
+                                                    : milliseconds(5000);
+  scraper_ = std::make_unique<target_scraper>(*command.target_metrics,
+                                              command.target_metrics_url, every);
+  scraper_->start();
+}
+
+target_scrape_session::~target_scrape_session() = default;
+
+void target_scrape_session::finish(metrics::report& report) {
+  if (!scraper_) return;
+  // The last scrape sees the relay as the load left it; offsets from the run's start.
+  const bool started = report.start_time != metrics::report_time{};
+  report.target_series = scraper_->finish(started ? report.start_time : started_);
+  scraper_.reset();
+}
+
 metrics::metric_labels run_labels(std::uint32_t rank, const std::string& scenario) {
   return {{"rank", std::to_string(rank)}, {"scenario", scenario}};
 }
@@ -299,10 +322,9 @@ int check_outputs(const parsed_command& command) {
 }
 
 int run_scenario(const parsed_command& command, const scenario::scenario_registry& registry) {
-  if (command.target_metrics && (command.workload || started_by_mpirun())) {
-    std::cerr << "relayload-cli: error: --target-metrics works on a single-process run of one "
-                 "scenario, not yet with "
-              << (command.workload ? "--workload" : "mpirun") << "\n";
+  if (command.target_metrics && started_by_mpirun()) {
+    std::cerr << "relayload-cli: error: --target-metrics works on a single-process run, not "
+                 "yet under mpirun\n";
     return exit_code::usage;
   }
   if (command.workload) return run_workload(command, registry);
@@ -367,24 +389,9 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   plan.show = command.progress;
   plan.metrics = endpoint.get();
   plan.metric_labels = run_labels(options.shard_index, info.name);
-  // --target-metrics: the relay's own series, scraped at the progress line's cadence.
-  std::unique_ptr<target_scraper> scraper;
-  const auto drive_wall =
-      std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
-  if (command.target_metrics) {
-    const milliseconds every = plan.every.count() > 0   ? plan.every
-                               : stdout_is_terminal() ? milliseconds(500)
-                                                      : milliseconds(5000);
-    scraper = std::make_unique<target_scraper>(*command.target_metrics,
-                                               command.target_metrics_url, every);
-    scraper->start();
-  }
+  target_scrape_session scrape(command, plan);  // --target-metrics
   metrics::report report = drive(runner, signals, plan);
-  if (scraper) {
-    // Before the embedded relay stops: the last scrape sees the relay as the load left it.
-    const bool started = report.start_time != metrics::report_time{};
-    report.target_series = scraper->finish(started ? report.start_time : drive_wall);
-  }
+  scrape.finish(report);  // before the embedded relay stops
   signal_watch::raise_late_signal_for_test();
   if (report.scenario.empty()) report.scenario = info.name;
   if (report.target.empty()) report.target = options.target;

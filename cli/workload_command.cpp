@@ -160,7 +160,9 @@ int run_workload(const parsed_command& command, const scenario::scenario_registr
   plan.show = command.progress;
   plan.metrics = endpoint.get();
   plan.metric_labels = run_labels(w.defaults.shard_index, metrics::workload_scenario);
+  target_scrape_session scrape(command, plan);  // --target-metrics
   metrics::report report = drive(control, signals, plan);
+  scrape.finish(report);  // before the embedded relay stops
   if (report.scenario.empty()) report.scenario = metrics::workload_scenario;
   if (report.target.empty()) report.target = w.defaults.target;
   judge_shard(report);

@@ -1637,6 +1637,7 @@ std::string workload_body(const report& r) {
     h += "<p class=\"note\" id=\"errors-none\">No errors were counted.</p>\n";
   }
   h += "</section>\n";
+  h += target_section(r);  // the relay's side, under the client-side charts
   h += "<section id=\"group-sections\">\n<h2>Each group</h2>\n";
   for (std::size_t i = 0; i < r.groups.size(); ++i) h += group_section(r, i, time, bands);
   return h + "</section>\n";
@@ -1667,6 +1668,9 @@ std::vector<std::string> html_charts(const report& r) {
     return out;
   }
   for (const chart_kind& k : workload_kinds) {
+    if (k.applies(r)) out.emplace_back(k.id);
+  }
+  for (const chart_kind& k : target_kinds) {
     if (k.applies(r)) out.emplace_back(k.id);
   }
   for (const group_report& g : r.groups) {

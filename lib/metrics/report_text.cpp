@@ -245,6 +245,7 @@ std::string render_workload(const report& r, const text_options& options) {
                         cap.verdict) +
            "\n";
   }
+  if (r.target_series) out += target_lines(*r.target_series, paint);
   out += verdicts_and_errors(r, paint, !r.capacity, "Errors by cause (all groups)");
   out += rule + "\n";
   return out;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`relayload-cli run --target-metrics URL` as a user runs it.
 
-usage: target_metrics_test.py RELAYLOAD_CLI relay|failures
+usage: target_metrics_test.py RELAYLOAD_CLI relay|failures|workload [WORKLOAD_FILE]
 
 relay:    a `relayload-cli relay --metrics-listen 127.0.0.1:0` in its own process; a
           steady-state run against it scrapes its /metrics. Asserts: exit 0; every scrape
@@ -12,6 +12,8 @@ relay:    a `relayload-cli relay --metrics-listen 127.0.0.1:0` in its own proces
 failures: targets that answer 500, answer garbage, accept and never answer, or refuse the
           connection (python servers on port 0). Each run completes with exit 0 and its
           report and summary say what failed, by cause.
+workload: `run --workload FILE --target` the relay process: the mix's report, summary and HTML
+          carry the relay's series too.
 Every wait is bounded.
 """
 import json
@@ -228,14 +230,46 @@ def failures_case(cli, work):
     ssilent.close()
 
 
+def workload_case(cli, work, workload):
+    """run --workload with --target-metrics: the mix's report carries the relay's series."""
+    ws, metrics = start_relay(cli, work)
+    out, html = os.path.join(work, "mix.json"), os.path.join(work, "mix.html")
+    r = run_cli([cli, "run", "--workload=" + workload, "--target=" + ws, "--no-progress",
+                 "--target-metrics=" + metrics, "--output=" + out, "--report", html])
+    if r.returncode != 0:
+        fail("the workload run exited with %s:\n%s\n%s" % (r.returncode, r.stdout, r.stderr))
+    doc = json.load(open(out))
+    t = doc.get("targetMetrics")
+    if t is None:
+        fail("the workload report has no targetMetrics")
+    if t["scrapes"]["failed"] != 0 or t["scrapes"]["ok"] < 2:
+        fail("expected at least 2 scrapes and none failed: %r" % t["scrapes"])
+    # Counters, so the last scrape (after the load) sees the mix's publications whatever the
+    # scrape times were.
+    if max(s["messagesIn"] or 0 for s in t["samples"]) <= 0:
+        fail("the relay's series never counted a publication: %r" % t["samples"])
+    if "Relay (target metrics: " + metrics + ")" not in r.stdout:
+        fail("the summary lacks the relay block:\n" + r.stdout)
+    page = open(html).read()
+    for needle in ('<section id="target-metrics">', '<svg class="chart" id="chart-relay-cpu"'):
+        if needle not in page:
+            fail("the workload HTML lacks %r" % needle)
+    if page.index('<section id="target-metrics">') > page.index('id="group-sections"'):
+        fail("the server-side section is not right under the workload's own charts")
+    print("workload: %s, samples %r" % (t["scrapes"], t["samples"]))
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in ("relay", "failures"):
+    if len(sys.argv) < 3 or sys.argv[2] not in ("relay", "failures", "workload"):
         print(__doc__, file=sys.stderr)
         return 2
     cli = sys.argv[1]
     work = tempfile.mkdtemp(prefix="relayload-target-metrics-")
     try:
-        (relay_case if sys.argv[2] == "relay" else failures_case)(cli, work)
+        if sys.argv[2] == "workload":
+            workload_case(cli, work, sys.argv[3])
+        else:
+            (relay_case if sys.argv[2] == "relay" else failures_case)(cli, work)
         print("PASS")
         return 0
     finally:
