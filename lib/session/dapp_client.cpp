@@ -66,10 +66,10 @@ bool parse_json(rapidjson::Document& doc, std::string_view text) {
   return !doc.HasParseError();
 }
 
-class dapp_impl final : public party::impl {
+class dapp_impl final : public detail::party_core {
  public:
   dapp_impl(session_context& ctx, std::string client_id, std::uint64_t seed)
-      : impl(ctx, std::move(client_id), seed),
+      : party_core(ctx, std::move(client_id), seed),
         offer_timer_(ctx.timers),
         request_timer_(ctx.timers) {}
 
@@ -525,7 +525,7 @@ class dapp_impl final : public party::impl {
   request_stats requests_;
 };
 
-dapp_impl& as_dapp(party::impl& p) { return static_cast<dapp_impl&>(p); }
+dapp_impl& as_dapp(detail::party_core& p) { return static_cast<dapp_impl&>(p); }
 
 }  // namespace
 
@@ -547,7 +547,7 @@ void dapp_client::post_submit_otp(std::string code, otp_handler done) {
   // impl_ is set once at construction, so reading it here races with nothing but the
   // destructor (excluded by contract). The posted call holds the impl weakly: once the
   // dapp_client is gone, the impl is detached or freed and the code is not submitted.
-  std::weak_ptr<party::impl> weak = impl_;
+  std::weak_ptr<detail::party_core> weak = impl_;
   asio::io_context& io = impl_->io_context();
   asio::post(io, [weak, code = std::move(code), done = std::move(done)] {
     const auto p = weak.lock();

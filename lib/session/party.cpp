@@ -78,29 +78,29 @@ std::vector<std::string> session_options::validate() const {
   return problems;
 }
 
-// ---- party::impl --------------------------------------------------------------------------
+// ---- detail::party_core --------------------------------------------------------------------------
 
-party::impl::impl(session_context& ctx, std::string client_id, std::uint64_t seed)
+detail::party_core::party_core(session_context& ctx, std::string client_id, std::uint64_t seed)
     : ctx_(ctx), client_id_(std::move(client_id)), seed_(seed) {
   if (client_id_.empty()) client_id_ = ctx_.ids.uuid_v4();
 }
 
-party::impl::~impl() = default;
+detail::party_core::~party_core() = default;
 
-transport_stats party::impl::stats() const noexcept {
+transport_stats detail::party_core::stats() const noexcept {
   transport_stats s = retired_;
   if (transport_) s += transport_->stats();
   for (const auto& t : closing_) s += t->stats();
   return s;
 }
 
-void party::impl::open_transport() {
+void detail::party_core::open_transport() {
   auto t = std::make_unique<transport>(ctx_.timers, nonces_, client_id_, ctx_.transport,
                                        seed_ + 0x9E3779B97F4A7C15ULL * transports_made_++);
   const transport* raw = t.get();
-  std::weak_ptr<impl> weak = weak_from_this();
+  std::weak_ptr<party_core> weak = weak_from_this();
   // Events of a transport that is no longer the current one (closing) are not news.
-  auto current = [weak, raw]() -> std::shared_ptr<impl> {
+  auto current = [weak, raw]() -> std::shared_ptr<party_core> {
     auto self = weak.lock();
     if (!self || self->detached_ || self->transport_.get() != raw) return nullptr;
     return self;
@@ -142,14 +142,14 @@ void party::impl::open_transport() {
   transport_ = std::move(t);
 }
 
-void party::impl::close_transport(done_handler then) {
+void detail::party_core::close_transport(done_handler then) {
   if (!transport_) {
     post_done(std::move(then), {});
     return;
   }
   transport* raw = transport_.get();
   closing_.push_back(std::move(transport_));
-  std::weak_ptr<impl> weak = weak_from_this();
+  std::weak_ptr<party_core> weak = weak_from_this();
   raw->disconnect([weak, raw, then = std::move(then)](std::error_code ec) {
     auto self = weak.lock();
     if (!self || self->detached_) return;
@@ -164,25 +164,25 @@ void party::impl::close_transport(done_handler then) {
   });
 }
 
-result<std::string> party::impl::encrypt_for_peer(std::string_view plaintext) {
+result<std::string> detail::party_core::encrypt_for_peer(std::string_view plaintext) {
   if (!session_ || session_->their_public_key.empty()) return unexpected(errc::invalid_key);
   return ctx_.keys.encrypt(plaintext, session_->their_public_key);
 }
 
-result<wire::protocol_message> party::impl::open_payload(std::string_view payload) {
+result<wire::protocol_message> detail::party_core::open_payload(std::string_view payload) {
   if (!session_) return unexpected(errc::invalid_argument);
   auto plain = ctx_.keys.decrypt(payload, session_->keys.private_key);
   if (!plain) return unexpected(plain.error());
   return wire::decode_protocol_message(*plain);
 }
 
-result<wire::protocol_message> party::impl::open_or_report(std::string_view payload) {
+result<wire::protocol_message> detail::party_core::open_or_report(std::string_view payload) {
   auto msg = open_payload(payload);
   if (!msg) report(party_stage::receive, msg.error());
   return msg;
 }
 
-result<wire::protocol_message> party::impl::open_session_payload(std::string_view payload) {
+result<wire::protocol_message> detail::party_core::open_session_payload(std::string_view payload) {
   if (session_expired()) {
     fail(party_stage::session, make_error_code(errc::session_expired));
     return unexpected(errc::session_expired);
@@ -190,11 +190,11 @@ result<wire::protocol_message> party::impl::open_session_payload(std::string_vie
   return open_or_report(payload);
 }
 
-bool party::impl::session_expired() const {
+bool detail::party_core::session_expired() const {
   return session_ && ctx_.options->wall_now() > session_->expires_at;
 }
 
-void party::impl::fail(party_stage stage, std::error_code ec) {
+void detail::party_core::fail(party_stage stage, std::error_code ec) {
   if (detached_ || state_ == party_state::failed || state_ == party_state::disconnected) return;
   const auto keep = shared_from_this();
   state_ = party_state::failed;
@@ -206,12 +206,12 @@ void party::impl::fail(party_stage stage, std::error_code ec) {
   close_transport({});
 }
 
-void party::impl::report(party_stage stage, std::error_code ec) {
+void detail::party_core::report(party_stage stage, std::error_code ec) {
   if (detached_) return;
   if (callbacks_.on_error) callbacks_.on_error(party_error{ec, stage, false});
 }
 
-void party::impl::become_connected(bool resumed) {
+void detail::party_core::become_connected(bool resumed) {
   if (detached_) return;
   state_ = party_state::connected;
   party_connected_info info;
@@ -221,7 +221,7 @@ void party::impl::become_connected(bool resumed) {
   if (callbacks_.on_connected) callbacks_.on_connected(info);
 }
 
-void party::impl::deliver(std::string_view payload, std::string_view sender, std::uint64_t nonce,
+void detail::party_core::deliver(std::string_view payload, std::string_view sender, std::uint64_t nonce,
                           delivery how, time_point received_at) {
   if (detached_ || !callbacks_.on_message) return;
   received_message m;
@@ -234,7 +234,7 @@ void party::impl::deliver(std::string_view payload, std::string_view sender, std
   callbacks_.on_message(m);
 }
 
-delivery party::impl::delivery_of(message_source s) noexcept {
+delivery detail::party_core::delivery_of(message_source s) noexcept {
   switch (s) {
     case message_source::live:
       return delivery::live;
@@ -246,7 +246,7 @@ delivery party::impl::delivery_of(message_source s) noexcept {
   return delivery::live;
 }
 
-void party::impl::send_message(std::string_view raw_payload, publish_handler done) {
+void detail::party_core::send_message(std::string_view raw_payload, publish_handler done) {
   if (detached_) return;
   auto fail_now = [this](publish_handler d, std::error_code ec) {
     if (!d) return;
@@ -278,7 +278,7 @@ void party::impl::send_message(std::string_view raw_payload, publish_handler don
   transport_->publish(session_->channel, std::move(*payload), std::move(done));
 }
 
-void party::impl::suspend(done_handler done) {
+void detail::party_core::suspend(done_handler done) {
   if (detached_) return;
   if (state_ != party_state::connected) {
     post_done(std::move(done), make_error_code(errc::invalid_argument));
@@ -288,7 +288,7 @@ void party::impl::suspend(done_handler done) {
   close_transport(std::move(done));
 }
 
-std::error_code party::impl::resume(time_point intended) {
+std::error_code detail::party_core::resume(time_point intended) {
   if (detached_) return make_error_code(errc::invalid_argument);
   if (state_ != party_state::offline || !session_ || session_->channel.empty()) {
     return make_error_code(errc::invalid_argument);
@@ -302,9 +302,9 @@ std::error_code party::impl::resume(time_point intended) {
   return {};
 }
 
-void party::impl::on_resumed() { become_connected(true); }
+void detail::party_core::on_resumed() { become_connected(true); }
 
-void party::impl::disconnect(done_handler done) {
+void detail::party_core::disconnect(done_handler done) {
   if (detached_) return;
   if (state_ == party_state::disconnected) {
     post_done(std::move(done), {});
@@ -314,7 +314,7 @@ void party::impl::disconnect(done_handler done) {
   on_stop();
   std::string channel = session_ ? session_->channel : std::string();
   session_.reset();
-  std::weak_ptr<impl> weak = weak_from_this();
+  std::weak_ptr<party_core> weak = weak_from_this();
   close_transport([weak, channel = std::move(channel), done = std::move(done)](std::error_code ec) {
     auto self = weak.lock();
     if (!self || self->detached_) return;
@@ -323,7 +323,7 @@ void party::impl::disconnect(done_handler done) {
   });
 }
 
-void party::impl::detach() noexcept {
+void detail::party_core::detach() noexcept {
   if (detached_) return;
   detached_ = true;
   on_stop();
@@ -364,5 +364,8 @@ const std::string& party::client_id() const noexcept { return impl_->client_id()
 transport_stats party::stats() const noexcept { return impl_->stats(); }
 const transport* party::current_transport() const noexcept { return impl_->current_transport(); }
 const nonce_store& party::nonces() const noexcept { return impl_->nonces(); }
+const client::client_options& party::client_options() const noexcept {
+  return *impl_->context().transport->client;
+}
 
 }  // namespace relayload::session

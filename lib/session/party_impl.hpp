@@ -18,15 +18,17 @@
 
 namespace relayload::session {
 
-class party::impl : public std::enable_shared_from_this<party::impl> {
+namespace detail {
+
+class party_core : public std::enable_shared_from_this<party_core> {
  public:
   using clock = std::chrono::steady_clock;
   using time_point = clock::time_point;
 
-  impl(session_context& ctx, std::string client_id, std::uint64_t seed);
-  virtual ~impl();
-  impl(const impl&) = delete;
-  impl& operator=(const impl&) = delete;
+  party_core(session_context& ctx, std::string client_id, std::uint64_t seed);
+  virtual ~party_core();
+  party_core(const party_core&) = delete;
+  party_core& operator=(const party_core&) = delete;
 
   // ---- the public API of party ----
   void send_message(std::string_view raw_payload, publish_handler done);
@@ -45,6 +47,7 @@ class party::impl : public std::enable_shared_from_this<party::impl> {
   bool detached() const noexcept { return detached_; }
   /// The shard's io_context (a reference fixed at construction: readable from any thread).
   asio::io_context& io_context() const noexcept { return ctx_.timers.context().io_context(); }
+  const session_context& context() const noexcept { return ctx_; }
 
   party_callbacks callbacks_;
 
@@ -125,7 +128,7 @@ class party::impl : public std::enable_shared_from_this<party::impl> {
   /// Runs `f` from the event loop unless the party is gone by then.
   template <class F>
   void post(F f) {
-    std::weak_ptr<impl> weak = weak_from_this();
+    std::weak_ptr<party_core> weak = weak_from_this();
     asio::post(ctx_.timers.context().io_context(), [weak, f = std::move(f)]() mutable {
       auto self = weak.lock();
       if (self && !self->detached_) f();
@@ -151,5 +154,7 @@ class party::impl : public std::enable_shared_from_this<party::impl> {
   transport_stats retired_;
   std::uint64_t transports_made_ = 0;
 };
+
+}  // namespace detail
 
 }  // namespace relayload::session

@@ -9,10 +9,10 @@ namespace {
 
 constexpr std::string_view session_prefix = "session:";
 
-class wallet_impl final : public party::impl {
+class wallet_impl final : public detail::party_core {
  public:
   wallet_impl(session_context& ctx, std::string client_id, std::uint64_t seed)
-      : impl(ctx, std::move(client_id), seed), ack_timer_(ctx.timers) {}
+      : party_core(ctx, std::move(client_id), seed), ack_timer_(ctx.timers) {}
 
   std::error_code connect(const wire::session_request& request, time_point intended,
                           const wallet_connect_options& o) {
@@ -155,7 +155,7 @@ class wallet_impl final : public party::impl {
   bool offer_published_ = false;
 };
 
-wallet_impl& as_wallet(party::impl& p) { return static_cast<wallet_impl&>(p); }
+wallet_impl& as_wallet(detail::party_core& p) { return static_cast<wallet_impl&>(p); }
 
 }  // namespace
 

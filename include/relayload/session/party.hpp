@@ -19,6 +19,10 @@
 
 namespace relayload::session {
 
+namespace detail {
+class party_core;  // the implementation (lib/session), shared by dapp_client and wallet_client
+}  // namespace detail
+
 /// Base of dapp_client and wallet_client; not created on its own.
 ///
 /// Thread safety: none; use a party on its session_context's (the shard's) thread.
@@ -72,10 +76,12 @@ class party {
   /// The live transport, or nullptr.
   const transport* current_transport() const noexcept;
   const nonce_store& nonces() const noexcept;
-
-  class impl;
+  /// The Centrifugo client options every transport of this party uses (from its
+  /// session_context): the relay URL (`client_options().url`), timeouts, backoff.
+  const client::client_options& client_options() const noexcept;
 
  protected:
+  using impl = detail::party_core;
   explicit party(std::shared_ptr<impl> p) noexcept;
   std::shared_ptr<impl> impl_;
 };

@@ -73,6 +73,9 @@ TEST_CASE("a dApp and a wallet made from party_kits complete a session over the 
 
   session::dapp_client dapp((*dapp_kit)->context());
   session::wallet_client wallet((*wallet_kit)->context());
+  // The URL each side dials is readable from the client.
+  CHECK(dapp.client_options().url.to_string() == relay->url());
+  CHECK(wallet.client_options().url.to_string() == relay->url());
   bool dapp_connected = false, wallet_connected = false, failed = false;
   std::optional<std::string> received;
   dapp.callbacks().on_connected = [&](const session::party_connected_info&) {
