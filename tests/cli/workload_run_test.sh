@@ -79,9 +79,20 @@ if ! generator_limited $code; then
   grep -q "the first step, 20 sessions/s, already breaches" "$dir/log" || fail "no first-step verdict"
 fi
 
-timeout 180 "$cli" "${cap[@]}" --from 5 --max 25 --output "$dir/cap.json" >"$dir/log" 2>&1
-code=$?
-if generator_limited $code; then echo "ok"; exit 0; fi
+# Without a sanitizer a generator-bound verdict can still come from a hiccup of the shared
+# machine (at 10 sessions/s a 3 s window has ~30 starts: one start 18 ms late is its p99).
+# The tool must then say so (exit 2, "the generator was the limit"), and the search runs
+# again, at most 3 times; a wrong capacity is never accepted.
+for attempt in 1 2 3; do
+  timeout 180 "$cli" "${cap[@]}" --from 5 --max 25 --output "$dir/cap.json" >"$dir/log" 2>&1
+  code=$?
+  if generator_limited $code; then echo "ok"; exit 0; fi
+  if ((code == 2 && attempt < 3)) && grep -q "the generator was the limit" "$dir/log"; then
+    echo "try $attempt: $(grep -m1 'generator was' "$dir/log"); searching again"
+    continue
+  fi
+  break
+done
 [[ $code -eq 0 ]] || fail "capacity: exit $code, expected 0"
 grep -q "capacity: .* sessions/s (last passing step), first failing" "$dir/log" || fail "no answer line"
 python3 - "$dir/cap.json" <<'PY' || fail "capacity document"
