@@ -268,6 +268,22 @@ struct rank_message {
   bool lost = false;
 };
 
+// A rank's report as rank 0 read it: parsed once, for its --output-dir file and the merge.
+struct rank_report {
+  std::optional<metrics::report> report;
+  std::string why;  // why it could not be read, when it could not
+};
+
+std::vector<rank_report> read_rank_reports(const std::vector<rank_message>& messages) {
+  std::vector<rank_report> out(messages.size());
+  for (std::size_t r = 0; r < messages.size(); ++r) {
+    if (messages[r].lost) continue;
+    auto parsed = metrics::parse_report(messages[r].json, &out[r].why);
+    if (parsed.has_value()) out[r].report = std::move(parsed).value();
+  }
+  return out;
+}
+
 constexpr int ran_tag = 7301;        // the rank ran its shard: merge its report
 constexpr int not_run_tag = 7302;    // it did not run: its report only names it and says why
 constexpr int progress_tag = 7303;   // a rank's live counters (rank_progress)
@@ -469,7 +485,8 @@ class rank_progress {
 // mpirun a SIGTERM means the job is being torn down (SIGINT to mpirun, or a host lost: OpenMPI
 // ends the whole job when a daemon goes away) and OpenMPI sends SIGKILL
 // odls_base_sigkill_timeout seconds (default 1) after it; rank 0 gives up on the missing
-// reports shortly before that, so that it can still write what it has.
+// reports a quarter of that (at least 400 ms) before it, so that it can still read, merge and
+// write what it has — also on a loaded machine, where 400 ms of wall time is little CPU.
 std::chrono::milliseconds report_wait_after_signal() {
   long seconds = 1;
   if (const char* v = std::getenv("OMPI_MCA_odls_base_sigkill_timeout"); v != nullptr && *v) {
@@ -477,9 +494,10 @@ std::chrono::milliseconds report_wait_after_signal() {
     const long parsed = std::strtol(v, &end, 10);
     if (end != v && *end == '\0' && parsed >= 0) seconds = parsed;
   }
-  constexpr std::chrono::milliseconds to_write{400};  // to merge and write the reports
-  return std::max(std::chrono::milliseconds(seconds * 1000) - to_write,
-                  std::chrono::milliseconds(200));
+  const std::chrono::milliseconds until_kill(seconds * 1000);
+  const std::chrono::milliseconds to_write =  // to read, merge and write the reports
+      std::max(std::chrono::milliseconds(400), until_kill / 4);
+  return std::max(until_kill - to_write, std::chrono::milliseconds(200));
 }
 
 // Rank 0 passes its stop on to the other ranks. When OpenMPI ends a job because a host was
@@ -672,6 +690,7 @@ std::string merge_into(metrics::report& merged, const metrics::report& part) {
 // rank is listed in `ranks`, failed ones with their reason, and any failure makes the
 // merged report partial.
 metrics::report merge_ranks(const mpi_session& mpi, const std::vector<rank_message>& messages,
+                            std::vector<rank_report> reports,
                             const std::vector<std::string>& hosts, const std::string& scenario,
                             const std::string& target) {
   std::vector<metrics::rank_info> entries;
@@ -695,18 +714,17 @@ metrics::report merge_ranks(const mpi_session& mpi, const std::vector<rank_messa
       entries.push_back(std::move(entry));
       continue;
     }
-    std::string why;
-    auto parsed = metrics::parse_report(m.json, &why);
-    if (!parsed.has_value()) {
+    rank_report& parsed = reports[static_cast<std::size_t>(r)];
+    if (!parsed.report.has_value()) {
       entry.ok = false;
-      entry.error = "its report could not be read: " + why;
+      entry.error = "its report could not be read: " + parsed.why;
       // Said at once, not only in the merged report's ranks.
-      std::cerr << "relayload-cli: error: rank " << r << "'s report could not be read: " << why
-                << "\n";
+      std::cerr << "relayload-cli: error: rank " << r << "'s report could not be read: "
+                << parsed.why << "\n";
       entries.push_back(std::move(entry));
       continue;
     }
-    metrics::report part = std::move(parsed).value();
+    metrics::report part = std::move(parsed.report).value();
     if (part.ranks.size() == 1 && part.ranks[0].rank == entry.rank) entry = part.ranks[0];
     if (m.ran) {
       if (!merged) {
@@ -905,21 +923,22 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   if (!root) return cannot_run ? exit_code::preflight : exit_code::ok;
 
   int code = exit_code::ok;
+  std::vector<rank_report> reports = read_rank_reports(messages);
   if (!command.output_dir.empty()) {
     for (int r = 0; r < mpi.size(); ++r) {
       const rank_message& m = messages[static_cast<std::size_t>(r)];
       if (!m.ran) continue;  // a rank that did not run has no data; the merged report names it
-      std::string why;
-      auto rep = metrics::parse_report(m.json, &why);
-      if (!rep) {
-        std::cerr << "relayload-cli: error: rank " << r << "'s report could not be read (" << why
-                  << "); no " << shard_file_name(static_cast<std::uint32_t>(r),
-                                                  static_cast<std::uint32_t>(mpi.size()))
+      const rank_report& rep = reports[static_cast<std::size_t>(r)];
+      if (!rep.report) {
+        std::cerr << "relayload-cli: error: rank " << r << "'s report could not be read ("
+                  << rep.why << "); no "
+                  << shard_file_name(static_cast<std::uint32_t>(r),
+                                     static_cast<std::uint32_t>(mpi.size()))
                   << " written\n";
         code = exit_code::usage;
         continue;
       }
-      const int c = write_shard_file(command.output_dir, *rep, static_cast<std::uint32_t>(r),
+      const int c = write_shard_file(command.output_dir, *rep.report, static_cast<std::uint32_t>(r),
                                      static_cast<std::uint32_t>(mpi.size()));
       if (c != exit_code::ok) code = c;
     }
@@ -927,7 +946,8 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
       fmt::print("[relayload] every rank's report written to {}/\n", command.output_dir);
     }
   }
-  metrics::report merged = merge_ranks(mpi, messages, hosts, job->scenario_name(), options.target);
+  metrics::report merged = merge_ranks(mpi, messages, std::move(reports), hosts,
+                                       job->scenario_name(), options.target);
   return conclude_run(merged, command, code);
 }
 

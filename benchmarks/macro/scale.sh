@@ -26,7 +26,9 @@
 #
 # Environment (defaults): N=100000 PROCS=6 WORKERS=7 RAMP=20 DURATION=60 THREADS=1
 # SOURCE_IPS=127.0.1.1-127.0.1.8 (each generator connects from these, round-robin; 8 × 28K
-# ephemeral ports), CLI=build/release/cli/relayload-cli, OUT=/tmp/relayload-scale.
+# ephemeral ports), CLI=build/release/cli/relayload-cli, OUT=/tmp/relayload-scale,
+# TRANSPORT (unset: the CLI's default; lean|websocketpp: the generators' --transport, baseline
+# included; never the relay's).
 # Bounded: every process gets a timeout; N/PROCS and N/WORKERS must stay under 19,000.
 #
 # Example: benchmarks/macro/scale.sh 3
@@ -53,11 +55,13 @@ ulimit -n "$(ulimit -Hn)"
 source "$HERE/common.sh"
 
 limit=$(( 180 + DURATION + 2 * RAMP ))
+transport_flag=()
+[[ -z ${TRANSPORT:-} ]] || transport_flag=(--transport="$TRANSPORT")
 common=(--scenario=steady-state --connections="$N" --ramp-up="$RAMP" --duration="$DURATION"
-        --threads="$THREADS" --source-ips="$SOURCE_IPS" --no-progress --seed=1)
+        --threads="$THREADS" --source-ips="$SOURCE_IPS" --no-progress --seed=1 "${transport_flag[@]}")
 summary_lines=()
 for run in $(seq "$RUNS"); do
-  pre="$OUT/scale-n$N-p$PROCS-w$WORKERS-r$RAMP-$run"
+  pre="$OUT/scale-n$N-p$PROCS-w$WORKERS-r$RAMP${TRANSPORT:+-$TRANSPORT}-$run"
   rm -rf "$pre.shards"; mkdir -p "$pre.shards"
   start_relay "$pre.relay.log" --workers "$WORKERS"
   sleep 0.5
@@ -68,7 +72,7 @@ for run in $(seq "$RUNS"); do
   # Baseline generator: one connection, same flags otherwise.
   timeout 60 "$CLI" --target="$URL" --scenario=steady-state --connections=1 --ramp-up=0 \
     --duration=2 --threads="$THREADS" --source-ips="$SOURCE_IPS" --no-progress --seed=1 \
-    >"$pre.base.log" 2>&1 &
+    "${transport_flag[@]}" >"$pre.base.log" 2>&1 &
   bpid=$!
   python3 "$HERE/procmon.py" "$pre.base.csv" 0.1 "$bpid:gen" || true
   wait "$bpid" || true
@@ -101,4 +105,4 @@ for run in $(seq "$RUNS"); do
   sleep 3
 done
 printf '%s\n' "${summary_lines[@]}" | python3 "$HERE/analyse_scale.py" --summary \
-  "N=$N procs=$PROCS workers=$WORKERS ramp=${RAMP}s hold=${DURATION}s threads=$THREADS source-ips=$SOURCE_IPS runs=$RUNS"
+  "N=$N procs=$PROCS workers=$WORKERS transport=${TRANSPORT:-default} ramp=${RAMP}s hold=${DURATION}s threads=$THREADS source-ips=$SOURCE_IPS runs=$RUNS"

@@ -11,11 +11,7 @@ source "$here/netns_hosts.sh"
 mh_require
 mh_setup 3
 
-printf '%s slots=2\n' "$(mh_ip host1)" "$(mh_ip host2)" "$(mh_ip host3)" >"$MH_TMP/hostfile"
-mkdir "$MH_TMP/work"
-mh_ssh_env
-export OMPI_MCA_btl_tcp_if_include=$MH_NET.0/24 OMPI_MCA_oob_tcp_if_include=$MH_NET.0/24
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mh_mpi_env "$cli" 2 host1 host2 host3
 cd "$MH_TMP/work"
 mh_on host1 timeout -k 5 90 mpirun --hostfile "$MH_TMP/hostfile" --map-by slot --bind-to none \
   "$cli" --scenario=steady-state --connections=60 --ramp-up=1 --duration=2 --threads=1 \

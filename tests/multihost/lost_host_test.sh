@@ -16,16 +16,12 @@ mh_require
 mh_setup 3
 mh_start_relay "$cli"
 
-printf '%s slots=2\n' "$(mh_ip host1)" "$(mh_ip host2)" "$(mh_ip host3)" >"$MH_TMP/hostfile"
-mkdir "$MH_TMP/work"
-mh_ssh_env
-export OMPI_MCA_btl_tcp_if_include=$MH_NET.0/24 OMPI_MCA_oob_tcp_if_include=$MH_NET.0/24
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mh_mpi_env "$cli" 2 host1 host2 host3
 # Shorter than the recipe's defaults (10 s before SIGKILL, ssh keep-alives every 5 s, 3
 # missed), which a user may change the same way: the test then takes ~30 s instead of ~70.
-export OMPI_MCA_odls_base_sigkill_timeout=4
+export OMPI_MCA_odls_base_sigkill_timeout=${MH_SIGKILL_TIMEOUT:-4}
 export OMPI_MCA_plm_rsh_args="-o ServerAliveInterval=1 -o ServerAliveCountMax=3"
-export HOSTFILE=$MH_TMP/hostfile RELAYLOAD_CLI=$cli RAMP_UP=1 DURATION=15
+export RAMP_UP=1 DURATION=15
 cd "$MH_TMP/work"
 mh_on host1 timeout -k 5 120 bash "$recipe" "$MH_RELAY_URL" steady-state 360 >"$MH_TMP/run.log" 2>&1 &
 launcher=$!

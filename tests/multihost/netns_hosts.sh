@@ -76,6 +76,11 @@ mh_dump_logs() {
     [[ -s $f ]] || continue
     echo "--- $(basename "$f") (last lines) ---"; tail -5 "$f"
   done
+  # The run's own output, whole: what rank 0 said before it ended is the diagnosis.
+  if [[ -s $MH_TMP/run.log ]]; then
+    echo "--- run.log (whole, without OpenMPI's help text) ---"
+    grep -v '^\*\|^  \|^---' "$MH_TMP/run.log" | head -200
+  fi
 }
 
 mh_ip() {
@@ -189,6 +194,23 @@ EOF
 # gives for machines with several interfaces (README, "Distributed runs") are in the test.
 mh_ssh_env() {
   export OMPI_MCA_plm_rsh_agent="ssh -F $MH_TMP/ssh_config"
+}
+
+# What a user sets to run examples/distributed/run-hostfile.sh over these hosts (the README's
+# list): a hostfile of the hosts' addresses (SLOTS each), ssh through the private config, the
+# shared interface (here the hosts' subnet) for OpenMPI's TCP traffic, root allowed, and the
+# recipe's HOSTFILE and RELAYLOAD_CLI. Creates $MH_TMP/work for the run's results.
+#   mh_mpi_env CLI SLOTS HOST...
+mh_mpi_env() {
+  local cli=$1 slots=$2 h
+  shift 2
+  : >"$MH_TMP/hostfile"
+  for h in "$@"; do printf '%s slots=%s\n' "$(mh_ip "$h")" "$slots" >>"$MH_TMP/hostfile"; done
+  mkdir -p "$MH_TMP/work"
+  mh_ssh_env
+  export OMPI_MCA_btl_tcp_if_include=$MH_NET.0/24 OMPI_MCA_oob_tcp_if_include=$MH_NET.0/24
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  export HOSTFILE=$MH_TMP/hostfile RELAYLOAD_CLI=$cli
 }
 
 # The relay in its namespace on port 0; sets MH_RELAY_URL.

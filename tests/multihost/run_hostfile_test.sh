@@ -13,13 +13,8 @@ mh_require
 mh_setup 3
 mh_start_relay "$cli"
 
-printf '%s slots=2\n' "$(mh_ip host1)" "$(mh_ip host2)" "$(mh_ip host3)" >"$MH_TMP/hostfile"
-mkdir "$MH_TMP/work"
-mh_ssh_env
-# What the README tells a user to set: the shared interface (here, the hosts' subnet), root.
-export OMPI_MCA_btl_tcp_if_include=$MH_NET.0/24 OMPI_MCA_oob_tcp_if_include=$MH_NET.0/24
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export HOSTFILE=$MH_TMP/hostfile RELAYLOAD_CLI=$cli RAMP_UP=1 DURATION=3
+mh_mpi_env "$cli" 2 host1 host2 host3
+export RAMP_UP=1 DURATION=3
 case $scenario in
   steady-state) extra=() ;;
   realistic-session) extra=(--messages-per-session=2 --wallet-delay=0.5 --response-delay=0.2) ;;
