@@ -177,7 +177,7 @@ TEST_CASE("workload file: every problem is named with file, line, group and key"
   }
 }
 
-TEST_CASE("workload file: rates per second, minute and hour; anything else is refused", "[cli]") {
+TEST_CASE("workload file: rates per second, minute and hour, anything else is refused", "[cli]") {
   pacing::rate r;
   CHECK_FALSE(cli::parse_rate("rate", "20/s", r));
   CHECK(r == pacing::rate::per_second(20));

@@ -61,7 +61,7 @@ TEST_CASE("hostile relay: an oversized frame is refused as frame_too_large, not 
   check_all_failed_by(storm_against(hostile_mode::oversized_frame, 3), 3, "frame_too_large");
 }
 
-TEST_CASE("hostile relay: a reply with the wrong id is ignored; the connect reply times out",
+TEST_CASE("hostile relay: a reply with the wrong id is ignored, the connect reply times out",
           "[integration][faults][hostile]") {
   check_all_failed_by(storm_against(hostile_mode::wrong_ids, 5), 5, "reply_timeout");
 }

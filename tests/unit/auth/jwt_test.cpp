@@ -163,7 +163,7 @@ TEST_CASE("jwt: correctly signed tokens with bad shapes are malformed", "[auth][
   CHECK(status(std_header, R"({"sub":"x","nbf":1000})") == token_status::valid);
 }
 
-TEST_CASE("jwt: sign_hs256 refuses an empty secret; tokens round-trip", "[auth][jwt]") {
+TEST_CASE("jwt: sign_hs256 refuses an empty secret, tokens round-trip", "[auth][jwt]") {
   CHECK_THROWS_AS(sign_hs256({"x", 1, 1}, ""), std::system_error);
   const jwt_claims c{"user \"quoted\" \xc3\xa9", 2000000000, 1999990000};
   const auto tok = sign_hs256(c, "k");

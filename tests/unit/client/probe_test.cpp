@@ -130,7 +130,7 @@ TEST_CASE("a rejected certificate stops the client at once, counted once under i
   CHECK(h.transports.size() == 1);
 }
 
-TEST_CASE("an upgrade answered 404 stops; 503 and refused keep today's backoff",
+TEST_CASE("an upgrade answered 404 stops, 503 and refused keep today's backoff",
           "[client][errors]") {
   SECTION("404") {
     harness h;

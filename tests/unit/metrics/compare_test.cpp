@@ -136,7 +136,7 @@ TEST_CASE("parse_gate names what is wrong", "[compare]") {
   CHECK_THAT(error_of(""), Catch::Contains("empty"));
 }
 
-TEST_CASE("the same experiment twice is within noise; a real slowdown is worse", "[compare]") {
+TEST_CASE("the same experiment twice is within noise, a real slowdown is worse", "[compare]") {
   const auto a = figures_of(session_run(10, 4, 1), "a.json");
   const auto b = figures_of(session_run(10, 4, 2), "b.json");
   const auto slow = figures_of(session_run(13, 4, 3), "slow.json");

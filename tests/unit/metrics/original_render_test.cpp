@@ -171,7 +171,7 @@ TEST_CASE("original_render: the steady-messaging example, judged by the original
   CHECK(text.find("Connect:") == std::string::npos);   // connectTime is null
 }
 
-TEST_CASE("original_render: objectives are judged from the carried figures; no data fails",
+TEST_CASE("original_render: objectives are judged from the carried figures, no data fails",
           "[original]") {
   const original_document doc = parse(steady_messaging_json);
   const auto v =

@@ -143,7 +143,7 @@ TEST_CASE("rate limit: the queue is FIFO across connections", "[relay][rate_limi
   CHECK(h.quiet());
 }
 
-TEST_CASE("rate limit: connect replies wait for the connect rate; other commands do not",
+TEST_CASE("rate limit: connect replies wait for the connect rate, other commands do not",
           "[relay][rate_limit][connect]") {
   harness h(limited(0, 2));  // connects: a token every 500 ms, a bucket of 2
   const auto t0 = h.now;

@@ -25,7 +25,7 @@ TEST_CASE("session options: defaults are the JS constants and valid", "[session]
   CHECK(s.validate().size() == 3);
 }
 
-TEST_CASE("transport options: MWP defaults; every problem reported", "[session][options]") {
+TEST_CASE("transport options: MWP defaults, every problem reported", "[session][options]") {
   transport_options t;
   REQUIRE(t.client);
   CHECK(t.client->call_timeout == 5s);
@@ -41,7 +41,7 @@ TEST_CASE("transport options: MWP defaults; every problem reported", "[session][
   CHECK(t.validate().size() == 4);
 }
 
-TEST_CASE("pair options: the original's timings by default; every problem reported",
+TEST_CASE("pair options: the original's timings by default, every problem reported",
           "[session][options]") {
   pair_options p;
   CHECK(p.validate().empty());

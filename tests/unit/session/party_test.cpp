@@ -202,7 +202,7 @@ TEST_CASE("untrusted handshake: M2, OTP shown and entered, M4 offer, M7 ack, ini
   CHECK(f.w.how[0] == delivery::initial);
 }
 
-TEST_CASE("untrusted: a wrong OTP asks again; the third wrong one fails the handshake",
+TEST_CASE("untrusted: a wrong OTP asks again, the third wrong one fails the handshake",
           "[session][party][untrusted]") {
   flow f;
   f.start(wire::session_mode::untrusted);
@@ -336,7 +336,7 @@ TEST_CASE("expiry: request TTL, offer wait, session lifetime", "[session][party]
   }
 }
 
-TEST_CASE("wallet validation: peer key, request shape; initialMessage only of type message (Q13)",
+TEST_CASE("wallet validation: peer key, request shape, initialMessage only of type message (Q13)",
           "[session][party]") {
   SECTION("the ECIES manager rejects the mock key") {
     fake_relay r;

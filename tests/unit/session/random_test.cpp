@@ -108,7 +108,7 @@ TEST_CASE("Random: constant_time_equal") {
   CHECK_FALSE(constant_time_equal(std::string("a\0b", 3), std::string("a\0c", 3)));
 }
 
-TEST_CASE("Random: a seeded id_generator repeats; streams and seeds differ") {
+TEST_CASE("Random: a seeded id_generator repeats, streams and seeds differ") {
   auto a = id_generator::seeded(42);
   auto b = id_generator::seeded(42);
   auto c = id_generator::seeded(42, 1);

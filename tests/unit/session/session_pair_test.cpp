@@ -35,7 +35,7 @@ handshake_result create(fake_relay& r, session_pair& p) {
 
 }  // namespace
 
-TEST_CASE("pair: the wallet starts after the QR delay; both sides are timed", "[session][pair]") {
+TEST_CASE("pair: the wallet starts after the QR delay, both sides are timed", "[session][pair]") {
   fake_relay r;
   session_pair p(r.sctx(), fast_options());
   std::optional<handshake_result> got;
@@ -120,7 +120,7 @@ TEST_CASE("pair: an exchange excludes the wallet's measured think time and match
   }
 }
 
-TEST_CASE("pair: a timed-out exchange fails; its late response cannot complete the next (F4)",
+TEST_CASE("pair: a timed-out exchange fails, its late response cannot complete the next (F4)",
           "[session][pair][exchange]") {
   fake_relay r;
   session_pair p(r.sctx(), fast_options());
