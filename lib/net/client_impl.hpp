@@ -144,6 +144,7 @@ class ws_client::impl : public std::enable_shared_from_this<ws_client::impl> {
   std::optional<asio::ip::address> source_;
   std::error_code last_connect_error_;
   bool detached_ = false;
+  bool closed_by_user_ = false;  // this attempt's close was asked for through close()
 };
 
 }  // namespace relayload::net

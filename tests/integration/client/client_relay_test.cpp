@@ -1,6 +1,8 @@
 // centrifuge_client and connection_pool over real sockets against the embedded relay on
 // 127.0.0.1 port 0. The relay runs on its own thread; the clients on this thread's
 // io_context. Every wait is bounded in time (run_until) and every loop in count.
+// Every case runs once per WebSocket transport (websocketpp and lean; transport_param.hpp):
+// the case name ends in the transport's tag type.
 #include <catch2/catch.hpp>
 
 #include <malloc.h>
@@ -22,6 +24,7 @@
 #include "relayload/metrics/error_tally.hpp"
 #include "relayload/pacing/constant_rate_schedule.hpp"
 #include "relayload/relay/embedded_relay.hpp"
+#include "transport_param.hpp"
 
 namespace {
 
@@ -46,14 +49,14 @@ pacing::schedule spread(std::uint64_t n, std::chrono::nanoseconds ramp) {
 
 }  // namespace
 
-TEST_CASE("connect and answer every ping with a pong (1 s ping interval)",
-          "[integration][client]") {
+TEMPLATE_TEST_CASE("connect and answer every ping with a pong (1 s ping interval)",
+                   "[integration][client]", websocketpp_transport, lean_transport) {
   relay_config cfg = relay_config::mwp_default();
   cfg.ping_interval = 1s;
   cfg.pong_timeout = 500ms;
   auto relay = start_relay(cfg);
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
   centrifuge_client c(ctx, client_options_for(*relay));
   std::optional<connect_outcome> outcome;
   int drops = 0;
@@ -89,10 +92,11 @@ TEST_CASE("connect and answer every ping with a pong (1 s ping interval)",
       io, [&] { return stopped; }, 10s));
 }
 
-TEST_CASE("subscribe, publish and history round trip", "[integration][client]") {
+TEMPLATE_TEST_CASE("subscribe, publish and history round trip", "[integration][client]",
+                   websocketpp_transport, lean_transport) {
   auto relay = start_relay();
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
   centrifuge_client a(ctx, client_options_for(*relay));
   centrifuge_client b(ctx, client_options_for(*relay));
   REQUIRE(!a.connect());
@@ -169,11 +173,11 @@ TEST_CASE("subscribe, publish and history round trip", "[integration][client]") 
   CHECK(relay->stats().subscriptions == 0);
 }
 
-TEST_CASE("reconnect after disconnect_all recovers the missed publication",
-          "[integration][client]") {
+TEMPLATE_TEST_CASE("reconnect after disconnect_all recovers the missed publication",
+                   "[integration][client]", websocketpp_transport, lean_transport) {
   auto relay = start_relay();
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
   // A fixed 2 s reconnect delay leaves ample time for `b` to publish while `a` is away.
   client_options ao = client_options_for(*relay);
   ao.reconnect = backoff_policy{2s, 2s};
@@ -226,11 +230,12 @@ TEST_CASE("reconnect after disconnect_all recovers the missed publication",
   CHECK(a.position(session_channel)->offset == 1);
 }
 
-TEST_CASE("a storm of 2,000 connections: every one accounted", "[integration][client][pool]") {
+TEMPLATE_TEST_CASE("a storm of 2,000 connections: every one accounted",
+                   "[integration][client][pool]", websocketpp_transport, lean_transport) {
   raise_open_file_limit();
   auto relay = start_relay();
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
   pool_options o;
   o.client = client_options_for(*relay);
   connection_pool pool(ctx, o);
@@ -259,12 +264,12 @@ TEST_CASE("a storm of 2,000 connections: every one accounted", "[integration][cl
       io, [&] { return relay->stats().connections_current == 0; }, 10s));
 }
 
-TEST_CASE("5,000 connections held for 5 s, then 10 % dropped by the relay during the hold",
-          "[integration][client][pool][heavy]") {
+TEMPLATE_TEST_CASE("5,000 connections held for 5 s, then 10 % dropped by the relay during the hold",
+                   "[integration][client][pool][heavy]", websocketpp_transport, lean_transport) {
   raise_open_file_limit();
   auto relay = start_relay();
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
   pool_options o;
   o.client = client_options_for(*relay);
   // At least 1 s before any reconnect: every close of the drop arrives before the first
@@ -318,12 +323,12 @@ TEST_CASE("5,000 connections held for 5 s, then 10 % dropped by the relay during
   CHECK(final_snapshot->counters.closed + final_snapshot->counters.aborted == 5000);
 }
 
-TEST_CASE("relay stopped mid-run: every connection ends in exactly one outcome",
-          "[integration][client][pool]") {
+TEMPLATE_TEST_CASE("relay stopped mid-run: every connection ends in exactly one outcome",
+                   "[integration][client][pool]", websocketpp_transport, lean_transport) {
   raise_open_file_limit();
   auto relay = start_relay();
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
   pool_options o;
   o.client = client_options_for(*relay);
   o.client.give_up_after = 3s;
@@ -366,8 +371,8 @@ TEST_CASE("relay stopped mid-run: every connection ends in exactly one outcome",
   CHECK(final_snapshot->counters.pending() == 0);
 }
 
-TEST_CASE("client-side memory per idle connection (relay in a child process)",
-          "[integration][client][memory]") {
+TEMPLATE_TEST_CASE("client-side memory per idle connection (relay in a child process)",
+                   "[integration][client][memory]", websocketpp_transport, lean_transport) {
   raise_open_file_limit();
   int to_parent[2];
   int to_child[2];
@@ -398,7 +403,7 @@ TEST_CASE("client-side memory per idle connection (relay in a child process)",
 
   {
     asio::io_context io;
-    client_context ctx(io);
+    client_context ctx(io, context_options_for<TestType>());
     pool_options o;
     o.client.url =
         *net::ws_url::parse("ws://127.0.0.1:" + std::to_string(port) + "/connection/websocket");
@@ -438,8 +443,8 @@ TEST_CASE("client-side memory per idle connection (relay in a child process)",
     const std::size_t after = heap_in_use();
     CHECK(pool.counters().connected_now == 5000);
     const double per_connection = static_cast<double>(after - before) / 5000.0;
-    WARN("client-side heap per idle connection (centrifuge_client + net::ws_client): "
-         << per_connection << " bytes");
+    WARN("client-side heap per idle connection (centrifuge_client + "
+         << to_string(TestType::kind) << " transport): " << per_connection << " bytes");
     CHECK(per_connection < 32 * 1024);  // loose: only catches gross regressions
     bool closed = false;
     pool.close_all([&](const pool_snapshot&) { closed = true; });

@@ -15,6 +15,7 @@
 #include "relayload/client/connection_pool.hpp"
 #include "relayload/pacing/constant_rate_schedule.hpp"
 #include "relayload/relay/embedded_relay.hpp"
+#include "transport_param.hpp"
 
 namespace {
 
@@ -57,11 +58,11 @@ connect_outcome connect_once(asio::io_context& io, client_context& ctx, client_o
 
 }  // namespace
 
-TEST_CASE("tokens: a pool with generated tokens connects to a relay that requires them",
-          "[integration][client][token]") {
+TEMPLATE_TEST_CASE("tokens: a pool with generated tokens connects to a relay that requires them",
+                   "[integration][client][token]", websocketpp_transport, lean_transport) {
   auto relay = token_relay();
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
   pool_options o;
   o.client = options_for(*relay, secret);
   connection_pool pool(ctx, o);
@@ -80,11 +81,11 @@ TEST_CASE("tokens: a pool with generated tokens connects to a relay that require
       io, [&] { return last.has_value(); }, 10s));
 }
 
-TEST_CASE("tokens: no token is closed with 3501, a forged one with 3500; neither retries",
-          "[integration][client][token]") {
+TEMPLATE_TEST_CASE("tokens: no token is closed with 3501, a forged one with 3500, neither retries",
+                   "[integration][client][token]", websocketpp_transport, lean_transport) {
   auto relay = token_relay();
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
 
   const auto none = connect_once(io, ctx, options_for(*relay, ""));
   CHECK(none.kind == outcome_kind::failed);
@@ -104,11 +105,11 @@ TEST_CASE("tokens: no token is closed with 3501, a forged one with 3500; neither
   CHECK(stats.connections_connected == 0);
 }
 
-TEST_CASE("tokens: an expired token gets error 109 and the client tries again",
-          "[integration][client][token]") {
+TEMPLATE_TEST_CASE("tokens: an expired token gets error 109 and the client tries again",
+                   "[integration][client][token]", websocketpp_transport, lean_transport) {
   auto relay = token_relay();
   asio::io_context io;
-  client_context ctx(io);
+  client_context ctx(io, context_options_for<TestType>());
   auto o = options_for(*relay, "");
   auth::token_provider_options t;
   t.secret = secret;
