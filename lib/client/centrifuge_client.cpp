@@ -366,13 +366,20 @@ class centrifuge_client::impl final : public transport_handler,
   }
 
   void on_transport_message(std::string_view text) override {
+    handle_message(text, wire::utf8_input::unchecked);
+  }
+  void on_transport_validated_message(std::string_view text) override {
+    handle_message(text, wire::utf8_input::validated);
+  }
+
+  void handle_message(std::string_view text, wire::utf8_input input) {
     if (detached_ || !open_) return;
     if (state_ != client_state::connecting && state_ != client_state::connected) return;
     guard g(this);
     const time_point now = ctx_.now();
     if (state_ == client_state::connected) rearm_watchdog(now);
     auto decoder = ctx_.lease_decoder();
-    const std::error_code ec = decoder->decode(text);
+    const std::error_code ec = decoder->decode(text, input);
     const std::uint64_t session = session_;
     for (const wire::server_message& m : decoder->messages()) {
       if (const wire::reply* r = m.get_reply()) {

@@ -47,6 +47,10 @@ class traced_transport final : public transport, private transport_handler {
     trace(frame_event_kind::received, text);
     if (handler_ != nullptr) handler_->on_transport_message(text);
   }
+  void on_transport_validated_message(std::string_view text) override {
+    trace(frame_event_kind::received, text);
+    if (handler_ != nullptr) handler_->on_transport_validated_message(text);
+  }
   void on_transport_close(const net::close_info& info) override {
     trace(frame_event_kind::closed, {}, &info);
     if (handler_ != nullptr) handler_->on_transport_close(info);

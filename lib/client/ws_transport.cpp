@@ -9,8 +9,10 @@ ws_transport::ws_transport(net::ws_client_context& context) : client_(context) {
   cb.on_open = [this](const net::connect_timings& t) {
     if (handler_ != nullptr) handler_->on_transport_open(t);
   };
+  // websocketpp's hybi13 processor validates every text message as UTF-8 (close 1007),
+  // and ws_client delivers only text messages.
   cb.on_message = [this](std::string_view text) {
-    if (handler_ != nullptr) handler_->on_transport_message(text);
+    if (handler_ != nullptr) handler_->on_transport_validated_message(text);
   };
   cb.on_close = [this](const net::close_info& info) {
     if (handler_ != nullptr) handler_->on_transport_close(info);

@@ -431,7 +431,8 @@ class transport::impl : public std::enable_shared_from_this<transport::impl> {
 
   // The receive rules of protocol.md §2.2.
   void receive(const std::string& channel, std::string_view data, message_source src) {
-    auto env = wire::decode_envelope_data(data);
+    // data comes out of the client's reply decoder: its bytes are valid UTF-8 already.
+    auto env = wire::decode_envelope_data(data, {}, wire::utf8_input::validated);
     if (!env) {
       ++stats_.parse_failures;
       if (callbacks_.on_parse_failed) callbacks_.on_parse_failed(channel, env.error());

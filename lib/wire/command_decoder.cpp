@@ -235,7 +235,7 @@ std::error_code command_decoder::decode(std::string_view frame) noexcept {
   if (!impl_) return make_ec(errc::invalid_argument);  // moved-from
   impl& m = *impl_;
   m.commands.clear();
-  return detail::decode_frame(frame, m.options, m.scratch, m.tape,
+  return detail::decode_frame(frame, m.options, utf8_input::unchecked, m.scratch, m.tape,
                               [&](const json_tape& t) -> std::error_code {
                                 command c;
                                 if (std::error_code ec = read_command(t, c)) return ec;

@@ -13,10 +13,12 @@ namespace relayload::wire::detail {
 
 // Copies `frame` into `scratch`, then parses each line in place and calls
 // on_message(tape) for it. Lines are NUL-terminated in the copy, so strings unescaped by one
-// line's parse stay valid while later lines are parsed.
+// line's parse stay valid while later lines are parsed. `input` says whether the frame's
+// bytes were validated as UTF-8 already (then the parser skips its own check).
 template <class F>
 std::error_code decode_frame(std::string_view frame, const decode_options& options,
-                             std::string& scratch, json_tape& tape, F&& on_message) noexcept {
+                             utf8_input input, std::string& scratch, json_tape& tape,
+                             F&& on_message) noexcept {
   try {
     if (frame.size() > options.max_frame_size || frame.size() > max_supported_size) {
       return make_ec(errc::frame_too_large);
@@ -27,7 +29,7 @@ std::error_code decode_frame(std::string_view frame, const decode_options& optio
       char* line = &scratch[off];
       line[len] = '\0';  // over the '\n' separator, or the string's own terminator
       if (std::error_code ec = tape.parse_insitu(line, len, frame.substr(off, len),
-                                                 options.max_depth)) {
+                                                 options.max_depth, input)) {
         return ec;
       }
       if (tape[0].type != jtype::object) return make_ec(errc::malformed_frame);

@@ -1,5 +1,6 @@
 #include "relayload/wire/envelope.hpp"
 
+#include <cstring>
 #include <new>
 
 #include "relayload/wire/json_string.hpp"
@@ -82,7 +83,8 @@ void append_envelope_data(std::string& out, std::string_view client_id, std::uin
 result<envelope> decode_envelope_json(std::string_view json,
                                       const decode_options& options) noexcept {
   try {
-    detail::json_tape tape;
+    detail::scratch_tape lease;
+    detail::json_tape& tape = *lease;
     if (std::error_code ec = tape.copy_parse(json, options)) return unexpected(ec);
     envelope e;
     if (std::error_code ec = read_envelope(tape, e)) return unexpected(ec);
@@ -92,17 +94,32 @@ result<envelope> decode_envelope_json(std::string_view json,
   }
 }
 
-result<envelope> decode_envelope_data(std::string_view raw_data,
-                                      const decode_options& options) noexcept {
+result<envelope> decode_envelope_data(std::string_view raw_data, const decode_options& options,
+                                      utf8_input input) noexcept {
   try {
-    std::string inner;
-    {
-      detail::json_tape tape;
-      if (std::error_code ec = tape.copy_parse(raw_data, options)) return unexpected(ec);
-      if (tape[0].type != detail::jtype::string) return unexpected(errc::wrong_type);
-      inner.assign(tape[0].str.data(), tape[0].str.size());
-    }
-    return decode_envelope_json(inner, options);
+    // This thread's tape for both parses, and a buffer for the envelope text: steady state
+    // allocates only the envelope's own strings.
+    detail::scratch_tape lease;
+    detail::json_tape& tape = *lease;
+    thread_local std::string inner;
+    struct trim_inner {
+      ~trim_inner() {
+        if (inner.capacity() > detail::scratch_keep_bytes) std::string().swap(inner);
+      }
+    } trim_after;
+    if (std::error_code ec = tape.copy_parse(raw_data, options, input)) return unexpected(ec);
+    if (tape[0].type != detail::jtype::string) return unexpected(errc::wrong_type);
+    inner.assign(tape[0].str.data(), tape[0].str.size());
+    // The content of a JSON string that was valid UTF-8 is valid UTF-8 too, except where an
+    // escape of a lone low surrogate (\udc00, which RapidJSON lets through) became the
+    // bytes ED B0..BF: only then does the envelope's text need its own check.
+    const utf8_input inner_input =
+        std::memchr(inner.data(), '\xED', inner.size()) == nullptr ? utf8_input::validated
+                                                                    : utf8_input::unchecked;
+    if (std::error_code ec = tape.copy_parse(inner, options, inner_input)) return unexpected(ec);
+    envelope e;
+    if (std::error_code ec = read_envelope(tape, e)) return unexpected(ec);
+    return e;
   } catch (const std::bad_alloc&) {
     return unexpected(std::make_error_code(std::errc::not_enough_memory));
   }

@@ -14,6 +14,7 @@
 
 #include "relayload/error.hpp"
 #include "relayload/wire/decode_options.hpp"
+#include "relayload/wire/utf8_input.hpp"
 
 namespace relayload::wire::detail {
 
@@ -48,12 +49,30 @@ class json_tape {
   // buf[len + 1 .. len + insitu_padding - 1] must be readable too: RapidJSON's UTF-8
   // validation takes a multi-byte sequence's continuation bytes without stopping at the NUL.
   // Tokens are replaced. Errors: malformed_json, invalid_utf8, nesting_too_deep.
+  // utf8_input::validated skips RapidJSON's encoding check (escapes are still checked).
   std::error_code parse_insitu(char* buf, std::size_t len, std::string_view original,
-                               std::size_t max_depth);
+                               std::size_t max_depth,
+                               utf8_input input = utf8_input::unchecked);
 
   // Copies `text` into the tape's own buffer and parses it there. Views stay valid until
   // the next parse/copy_parse. Also checks max_frame_size (frame_too_large).
-  std::error_code copy_parse(std::string_view text, const decode_options& options);
+  std::error_code copy_parse(std::string_view text, const decode_options& options,
+                             utf8_input input = utf8_input::unchecked);
+
+  // This thread's tape for one-shot decoders (envelope, protocol message, sample payload):
+  // its buffers are reused instead of allocated per call. Only for a decode that copies its
+  // results out before returning and calls no other user of it meanwhile. Use through
+  // scratch_tape, which trims it afterwards.
+  static json_tape& thread_scratch() noexcept;
+
+  // Releases buffers grown beyond what a typical message needs (a reused tape does not keep
+  // the memory of the largest input it has seen).
+  void trim() noexcept;
+  // Bytes held by the tape's buffers (for tests of trim()).
+  std::size_t capacity_bytes() const noexcept {
+    return scratch_.capacity() + tokens_.capacity() * sizeof(jtoken) +
+           stack_.capacity() * sizeof(std::uint32_t);
+  }
 
   std::size_t size() const noexcept { return tokens_.size(); }
   const jtoken& operator[](std::uint32_t i) const noexcept { return tokens_[i]; }
@@ -118,5 +137,21 @@ class json_tape {
 };
 
 inline std::error_code make_ec(errc e) noexcept { return make_error_code(e); }
+
+// Buffers above this many bytes are released after a one-shot decode.
+inline constexpr std::size_t scratch_keep_bytes = 16384;
+
+// The thread's scratch tape for the span of one one-shot decode; trimmed afterwards.
+class scratch_tape {
+ public:
+  scratch_tape() noexcept : tape_(json_tape::thread_scratch()) {}
+  ~scratch_tape() { tape_.trim(); }
+  scratch_tape(const scratch_tape&) = delete;
+  scratch_tape& operator=(const scratch_tape&) = delete;
+  json_tape& operator*() const noexcept { return tape_; }
+
+ private:
+  json_tape& tape_;
+};
 
 }  // namespace relayload::wire::detail

@@ -127,7 +127,8 @@ std::string encode_protocol_message(const protocol_message& m) {
 result<protocol_message> decode_protocol_message(std::string_view json,
                                                  const decode_options& options) noexcept {
   try {
-    detail::json_tape tape;
+    detail::scratch_tape lease;
+    detail::json_tape& tape = *lease;
     if (std::error_code ec = tape.copy_parse(json, options)) return unexpected(ec);
     protocol_message m;
     if (std::error_code ec = read_message(tape, m)) return unexpected(ec);

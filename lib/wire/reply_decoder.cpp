@@ -357,10 +357,14 @@ reply_decoder::reply_decoder(reply_decoder&&) noexcept = default;
 reply_decoder& reply_decoder::operator=(reply_decoder&&) noexcept = default;
 
 std::error_code reply_decoder::decode(std::string_view frame) noexcept {
+  return decode(frame, utf8_input::unchecked);
+}
+
+std::error_code reply_decoder::decode(std::string_view frame, utf8_input input) noexcept {
   if (!impl_) return make_ec(errc::invalid_argument);
   impl& m = *impl_;
   m.messages.clear();
-  return detail::decode_frame(frame, m.options, m.scratch, m.tape,
+  return detail::decode_frame(frame, m.options, input, m.scratch, m.tape,
                               [&](const json_tape& t) -> std::error_code {
                                 server_message msg;
                                 if (std::error_code ec = read_message(t, msg)) return ec;

@@ -33,7 +33,8 @@ std::string sample_response_payload(std::uint64_t message_id) {
 
 result<std::uint64_t> payload_message_id(std::string_view raw_payload) noexcept {
   try {
-    detail::json_tape tape;
+    detail::scratch_tape lease;
+    detail::json_tape& tape = *lease;
     if (std::error_code ec = tape.copy_parse(raw_payload, decode_options{})) {
       return unexpected(ec);
     }

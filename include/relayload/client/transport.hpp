@@ -23,6 +23,14 @@ class transport_handler {
   virtual void on_transport_open(const net::connect_timings& timings) = 0;
   /// One text message (one or more '\n'-separated server messages); valid during the call.
   virtual void on_transport_message(std::string_view text) = 0;
+  /// One text message the transport has validated as UTF-8 before delivering it (both
+  /// WebSocket transports do: RFC 6455 §8.1, close 1007 otherwise), so the handler's decoder
+  /// may skip its own check (wire::utf8_input::validated). By default the same as
+  /// on_transport_message, which keeps the check: a transport that does not validate (a
+  /// test fake, a wrapper) calls on_transport_message.
+  virtual void on_transport_validated_message(std::string_view text) {
+    on_transport_message(text);
+  }
   /// The attempt failed or the connection ended: exactly once per successful connect().
   virtual void on_transport_close(const net::close_info& info) = 0;
 

@@ -9,6 +9,7 @@
 
 #include "relayload/result.hpp"
 #include "relayload/wire/decode_options.hpp"
+#include "relayload/wire/utf8_input.hpp"
 
 namespace relayload::wire {
 
@@ -47,8 +48,12 @@ inline void append_envelope_data(std::string& out, const envelope& e) {
 /// `clientId` a string, `nonce` an integer >= 1 and `payload` a string (absent →
 /// missing_field, other type or range → wrong_type). Unknown keys are ignored.
 /// Never throws (allocation failure is reported as std::errc::not_enough_memory).
+/// `input`: utf8_input::validated when `raw_data` is a view of bytes already validated as
+/// UTF-8 (publication data decoded from a frame, by either decode path), which skips the
+/// UTF-8 check of `raw_data`; the default checks it (invalid_utf8).
 result<envelope> decode_envelope_data(std::string_view raw_data,
-                                      const decode_options& options = {}) noexcept;
+                                      const decode_options& options = {},
+                                      utf8_input input = utf8_input::unchecked) noexcept;
 
 /// Decodes an envelope from its JSON text (the content of `data`), with the same checks.
 result<envelope> decode_envelope_json(std::string_view json,

@@ -9,6 +9,7 @@
 
 #include "relayload/wire/decode_options.hpp"
 #include "relayload/wire/server_message.hpp"
+#include "relayload/wire/utf8_input.hpp"
 
 namespace relayload::wire {
 
@@ -45,6 +46,12 @@ class reply_decoder {
   /// Decodes every message of `frame` into messages(), replacing the previous contents. On
   /// error, messages() holds the messages that precede the bad one.
   std::error_code decode(std::string_view frame) noexcept;
+
+  /// The same; with utf8_input::validated for bytes already validated as UTF-8 (a text
+  /// message from a WebSocket client transport), which skips the decoder's own UTF-8 check
+  /// and gives the same messages for the same valid input. decode(frame) is
+  /// decode(frame, utf8_input::unchecked).
+  std::error_code decode(std::string_view frame, utf8_input input) noexcept;
 
   /// The messages decoded by the last decode(), in frame order.
   const std::vector<server_message>& messages() const noexcept;
