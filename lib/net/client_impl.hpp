@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "net/deadline_queue_impl.hpp"
 #include "net/dns_cache_impl.hpp"
 #include "net/util_impl.hpp"
 #include "relayload/net/ws_client.hpp"
@@ -51,20 +52,13 @@ class ws_client_context::impl : public std::enable_shared_from_this<ws_client_co
 
   /// Calls client->on_deadline(attempt) at `when` (if the client still exists).
   void add_deadline(clock::time_point when, std::weak_ptr<ws_client::impl> client,
-                    std::uint64_t attempt);
+                    std::uint64_t attempt) {
+    deadlines_.add(when, std::move(client), attempt, weak_from_this());
+  }
 
  private:
-  struct deadline {
-    clock::time_point when;
-    std::weak_ptr<ws_client::impl> client;
-    std::uint64_t attempt;
-    bool operator>(const deadline& o) const noexcept { return when > o.when; }
-  };
-
   template <class Endpoint>
   void install_handlers(Endpoint& ep);
-  void arm_deadline_timer(clock::time_point when);
-  void on_deadline_timer();
 
   asio::io_context& io_;
   const ws_client_context_options options_;
@@ -75,9 +69,7 @@ class ws_client_context::impl : public std::enable_shared_from_this<ws_client_co
 
   dns_cache dns_;
 
-  asio::steady_timer deadline_timer_;
-  clock::time_point armed_for_ = clock::time_point::max();
-  std::priority_queue<deadline, std::vector<deadline>, std::greater<>> deadlines_;
+  detail::deadline_queue<ws_client::impl, std::uint64_t> deadlines_;
 };
 
 /// One ws_client's state. Owned by the ws_client; also kept alive by its pending

@@ -8,6 +8,7 @@
 #include <queue>
 #include <unordered_map>
 
+#include "net/deadline_queue_impl.hpp"
 #include "net/dns_cache_impl.hpp"
 #include "net/error_map_impl.hpp"
 #include "net/lean_ws_client_impl.hpp"
@@ -24,6 +25,11 @@ namespace relayload::net {
 namespace {
 
 enum class deadline_kind : std::uint8_t { connect, close };
+/// What a lean client's deadline is for: its attempt and which wait.
+struct deadline_event {
+  std::uint64_t attempt;
+  deadline_kind kind;
+};
 
 // The shared read buffer: one read of this size serves every connection of the context in
 // turn (a connection copies bytes out only while a message is partial).
@@ -42,7 +48,7 @@ class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
   using resolve_handler = dns_cache::handler;
 
   impl(asio::io_context& io, ws_client_context_options options)
-      : io_(io), options_(std::move(options)), dns_(io), timer_(io) {
+      : io_(io), options_(std::move(options)), dns_(io), deadlines_(io) {
     if (!options_.validate().empty()) config_error_ = make_error_code(errc::invalid_argument);
   }
 
@@ -68,18 +74,11 @@ class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
   }
 
   void add_deadline(clock::time_point when, std::weak_ptr<lean_ws_client::impl> client,
-                    std::uint64_t attempt, deadline_kind kind);
+                    std::uint64_t attempt, deadline_kind kind) {
+    deadlines_.add(when, std::move(client), deadline_event{attempt, kind}, weak_from_this());
+  }
 
  private:
-  struct deadline {
-    clock::time_point when;
-    std::weak_ptr<lean_ws_client::impl> client;
-    std::uint64_t attempt;
-    deadline_kind kind;
-    bool operator>(const deadline& o) const noexcept { return when > o.when; }
-  };
-  void arm(clock::time_point when);
-  void on_timer();
 
   asio::io_context& io_;
   const ws_client_context_options options_;
@@ -87,9 +86,7 @@ class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
   std::vector<char> read_buffer_;
   std::string scratch_;
   dns_cache dns_;
-  asio::steady_timer timer_;
-  clock::time_point armed_for_ = clock::time_point::max();
-  std::priority_queue<deadline, std::vector<deadline>, std::greater<>> deadlines_;
+  detail::deadline_queue<lean_ws_client::impl, deadline_event> deadlines_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -109,7 +106,7 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
   std::size_t buffered_amount() const noexcept {
     return writes_ ? writes_->sending.size() + writes_->queued.size() : 0;
   }
-  void on_deadline(std::uint64_t attempt, deadline_kind kind);
+  void on_deadline(const deadline_event& deadline);
 
   lean_ws_handler* handler_ = nullptr;
   ws_client_state state_ = ws_client_state::idle;
@@ -191,33 +188,6 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
 // ---------------------------------------------------------------------------------------
 // context
 
-void lean_ws_client_context::impl::add_deadline(clock::time_point when,
-                                                std::weak_ptr<lean_ws_client::impl> client,
-                                                std::uint64_t attempt, deadline_kind kind) {
-  deadlines_.push(deadline{when, std::move(client), attempt, kind});
-  if (when < armed_for_) arm(when);
-}
-
-void lean_ws_client_context::impl::arm(clock::time_point when) {
-  armed_for_ = when;
-  timer_.expires_at(when);
-  timer_.async_wait([w = weak_from_this()](const std::error_code& ec) {
-    if (ec) return;
-    if (auto self = w.lock()) self->on_timer();
-  });
-}
-
-void lean_ws_client_context::impl::on_timer() {
-  armed_for_ = clock::time_point::max();
-  const auto now = clock::now();
-  // Lazy deletion, as in ws_client_context: stale entries cost a weak_ptr lock each.
-  while (!deadlines_.empty() && deadlines_.top().when <= now) {
-    deadline d = deadlines_.top();
-    deadlines_.pop();
-    if (auto client = d.client.lock()) client->on_deadline(d.attempt, d.kind);
-  }
-  if (!deadlines_.empty() && deadlines_.top().when < armed_for_) arm(deadlines_.top().when);
-}
 
 // ---------------------------------------------------------------------------------------
 // connect
@@ -680,9 +650,9 @@ void lean_ws_client::impl::fail_attempt(const std::error_code& error,
   finish(std::move(info));
 }
 
-void lean_ws_client::impl::on_deadline(std::uint64_t attempt, deadline_kind kind) {
-  if (!current(attempt)) return;
-  if (kind == deadline_kind::connect) {
+void lean_ws_client::impl::on_deadline(const deadline_event& deadline) {
+  if (!current(deadline.attempt)) return;
+  if (deadline.kind == deadline_kind::connect) {
     if (state_ != ws_client_state::connecting) return;
     fail_attempt(make_error_code(errc::connect_timeout), make_error_code(errc::connect_timeout));
     return;
@@ -780,9 +750,7 @@ std::error_code lean_ws_client::connect(const ws_url& url, const ws_connect_opti
 std::error_code lean_ws_client::send(std::string_view text) noexcept { return impl_->send(text); }
 std::error_code lean_ws_client::close() noexcept { return impl_->close(close_code::none, {}); }
 std::error_code lean_ws_client::close(std::uint16_t code, std::string_view reason) noexcept {
-  if (code == close_code::none || code == close_code::no_status) {
-    return make_error_code(errc::invalid_argument);
-  }
+  if (const std::error_code e = detail::check_user_close_code(code)) return e;
   return impl_->close(code, reason);
 }
 std::error_code lean_ws_client::abort() noexcept { return impl_->abort(); }

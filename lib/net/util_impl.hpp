@@ -36,6 +36,15 @@ std::string truncate_close_reason(std::string_view reason);
 /// True for codes an endpoint may put in a close frame (RFC 6455 §7.4).
 bool sendable_close_code(std::uint16_t code) noexcept;
 
+/// What both clients' close(code, reason) refuse before anything is sent: "no code" (none,
+/// or 1005, which only says that a frame had none) is close() without arguments.
+inline std::error_code check_user_close_code(std::uint16_t code) noexcept {
+  if (code == close_code::none || code == close_code::no_status) {
+    return make_error_code(errc::invalid_argument);
+  }
+  return {};
+}
+
 /// Errors of websocketpp's send(): "not open" becomes errc::disconnected.
 std::error_code translate_send_error(const std::error_code& ec) noexcept;
 

@@ -21,7 +21,7 @@ namespace relayload::net {
 // ws_client_context::impl
 
 ws_client_context::impl::impl(asio::io_context& io, ws_client_context_options options)
-    : io_(io), options_(std::move(options)), dns_(io), deadline_timer_(io) {
+    : io_(io), options_(std::move(options)), dns_(io), deadlines_(io) {
   if (!options_.validate().empty()) config_error_ = make_error_code(errc::invalid_argument);
   std::error_code ec;
   plain_.init_asio(&io_, ec);  // cannot fail with an external io_context
@@ -97,36 +97,6 @@ void ws_client_context::impl::install_handlers(Endpoint& ep) {
   });
 }
 
-void ws_client_context::impl::add_deadline(clock::time_point when,
-                                           std::weak_ptr<ws_client::impl> client,
-                                           std::uint64_t attempt) {
-  deadlines_.push(deadline{when, std::move(client), attempt});
-  if (when < armed_for_) arm_deadline_timer(when);
-}
-
-void ws_client_context::impl::arm_deadline_timer(clock::time_point when) {
-  armed_for_ = when;
-  deadline_timer_.expires_at(when);  // cancels the wait for a later deadline
-  deadline_timer_.async_wait([w = weak_from_this()](const std::error_code& ec) {
-    if (ec) return;
-    if (auto self = w.lock()) self->on_deadline_timer();
-  });
-}
-
-void ws_client_context::impl::on_deadline_timer() {
-  armed_for_ = clock::time_point::max();
-  const auto now = clock::now();
-  // Entries of attempts that finished early stay until their time (lazy deletion): a
-  // stale entry only costs a weak_ptr lock and an attempt-number comparison.
-  while (!deadlines_.empty() && deadlines_.top().when <= now) {
-    deadline d = deadlines_.top();
-    deadlines_.pop();
-    if (auto client = d.client.lock()) client->on_deadline(d.attempt);
-  }
-  if (!deadlines_.empty() && deadlines_.top().when < armed_for_) {
-    arm_deadline_timer(deadlines_.top().when);
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // ws_client::impl
@@ -598,9 +568,7 @@ std::error_code ws_client::connect(const ws_url& url, const ws_connect_options& 
 std::error_code ws_client::send(std::string_view text) noexcept { return impl_->send(text); }
 std::error_code ws_client::close() noexcept { return impl_->close(close_code::none, {}); }
 std::error_code ws_client::close(std::uint16_t code, std::string_view reason) noexcept {
-  if (code == close_code::none || code == close_code::no_status) {
-    return make_error_code(errc::invalid_argument);
-  }
+  if (const std::error_code e = detail::check_user_close_code(code)) return e;
   return impl_->close(code, reason);
 }
 std::error_code ws_client::abort() noexcept { return impl_->abort(); }
