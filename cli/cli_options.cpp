@@ -40,7 +40,8 @@ struct run_flags {
                       storm_outage = "0", storm_trigger;
   std::string token, token_hmac_secret, user, token_ttl = "3600";
   bool insecure = false;
-  std::string transport = "websocketpp";    // --transport
+  bool compression = false;                 // --compression
+  std::string transport = "lean";           // --transport
   bool fail_on_slo = false;
   bool no_progress = false;
   bool no_probe = false;
@@ -141,8 +142,10 @@ void add_run_flags(CLI::App& app, run_flags& f) {
                  "local addresses to connect from, e.g. 127.0.0.2-127.0.0.17 or a,b,c")->type_name("IPS");
   app.add_option("--ca-file", f.ca_file, "PEM CA certificates for wss:// instead of the system store")->type_name("FILE");
   app.add_flag("--insecure", f.insecure, "do not verify the relay's TLS certificate");
+  app.add_flag("--compression", f.compression,
+               "offer permessage-deflate like browsers (--transport=lean; the relay decides)");
   app.add_option("--transport", f.transport,
-                 "WebSocket client: websocketpp (default) or lean (relayload's own, ws:// only)")
+                 "WebSocket client: lean (relayload's own, the default) or websocketpp")
       ->type_name("KIND")->capture_default_str();
   app.add_option("--token", f.token, "Centrifugo connection token (JWT) sent by every client")
       ->type_name("JWT");
@@ -285,6 +288,7 @@ std::vector<std::string> convert(const run_flags& f, parsed_command& cmd) {
   }
   o.ca_file = f.ca_file;
   o.insecure = f.insecure;
+  o.compression = f.compression;
   if (f.transport == "websocketpp") o.transport = client::transport_kind::websocketpp;
   else if (f.transport == "lean") o.transport = client::transport_kind::lean;
   else problems.push_back("--transport: '" + f.transport + "' is not one of websocketpp, lean");
@@ -764,6 +768,8 @@ parse_outcome parse_command_line(int argc, char** argv,
   relay_app->add_option("--tls-cert", relay.tls_cert, "PEM certificate: serve wss://")->type_name("FILE");
   relay_app->add_option("--tls-key", relay.tls_key, "PEM private key for --tls-cert")->type_name("FILE");
   relay_app->add_option("--ping-interval", relay_ping, "seconds between server pings (default 25)")->type_name("SECONDS");
+  relay_app->add_flag("--compression", relay.compression,
+                      "accept permessage-deflate from clients that offer it (zlib)");
   std::string relay_publish_rate = "0", relay_connect_rate = "0";
   std::string relay_metrics_listen;
   CLI::Option* relay_metrics_option =

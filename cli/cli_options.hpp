@@ -38,6 +38,8 @@ struct relay_command {
   double max_connect_rate = 0;
   /// --metrics-listen HOST:PORT: the relay's Prometheus endpoint (listen_address.hpp, live_metrics.hpp).
   std::optional<listen_address> metrics_listen;
+  /// --compression: accept permessage-deflate (ws_server_options::compression).
+  bool compression = false;
 };
 
 /// `relayload-cli aggregate` options.

@@ -31,6 +31,7 @@ client::probe_options probe_options_for(const scenario::run_options& options) {
   p.total_timeout = limit;
   p.ws.ca_file = options.ca_file;
   p.ws.insecure = options.insecure;
+  p.transport = options.transport;
   if (!options.source_ips.empty()) {
     std::error_code ec;
     const auto address = asio::ip::make_address(options.source_ips.front(), ec);

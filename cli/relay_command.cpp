@@ -30,6 +30,7 @@ relay::embedded_relay_options relay_options(const relay_command& c, std::uint16_
   o.reuse_port = reuse_port;
   o.tls_certificate_file = c.tls_cert;
   o.tls_private_key_file = c.tls_key;
+  o.compression = c.compression;
   if (c.ping_interval_ms) {
     o.config.ping_interval = std::chrono::milliseconds(*c.ping_interval_ms);
   }

@@ -67,9 +67,11 @@ void print_configuration(const scenario::run_options& o, const scenario::scenari
                scenario::to_string(o.crypto));
   }
   fmt::print("  Threads:          {}\n", shards);
-  if (o.transport != client::transport_kind::websocketpp) {
-    fmt::print("  Transport:        lean (relayload's own WebSocket client)\n");
+  // The default (lean) goes unsaid; the other client and compression are named.
+  if (o.transport == client::transport_kind::websocketpp) {
+    fmt::print("  Transport:        websocketpp\n");
   }
+  if (o.compression) fmt::print("  Compression:      permessage-deflate offered\n");
   if (o.shard_count > 1) {
     const pacing::shard part{o.shard_index, o.shard_count};
     fmt::print("  Shard:            {} of {} ({} of the {} {})\n", o.shard_index, o.shard_count,
@@ -354,6 +356,7 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   if (options.target.empty()) {
     try {
       relay::embedded_relay_options ro;
+      ro.compression = options.compression;  // --compression: the embedded relay accepts it
       if (!options.token_hmac_secret.empty()) {
         // The generated tokens must be accepted: the embedded relay verifies them with the
         // same secret and, as a relay that issues tokens would, refuses tokenless connects.

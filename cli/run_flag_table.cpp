@@ -81,6 +81,17 @@ maybe_error set_insecure(const std::string& label, const std::string& text, run_
   return std::nullopt;
 }
 
+maybe_error set_compression(const std::string& label, const std::string& text,
+                            run_options& o) {
+  if (text == "true")
+    o.compression = true;
+  else if (text == "false")
+    o.compression = false;
+  else
+    return label + ": '" + text + "' is not true or false";
+  return std::nullopt;
+}
+
 maybe_error set_token_ttl(const std::string& label, const std::string& text, run_options& o) {
   milliseconds ttl = o.token_ttl;
   if (auto e = parse_seconds(label, text, ttl)) return e;
@@ -142,8 +153,11 @@ const std::vector<run_flag>& run_flag_table() {
       {"ca-file", run, false, "FILE", "PEM CA certificates for wss:// instead of the system store",
        &set_text<&run_options::ca_file>},
       {"insecure", run, true, "", "do not verify the relay's TLS certificate", &set_insecure},
+      {"compression", run, true, "",
+       "offer permessage-deflate like browsers (--transport=lean; the relay decides)",
+       &set_compression},
       {"transport", run, false, "KIND",
-       "WebSocket client: websocketpp (default) or lean (relayload's own, ws:// only)",
+       "WebSocket client: lean (relayload's own, the default) or websocketpp",
        &set_transport},
       {"token", run, false, "JWT", "Centrifugo connection token (JWT) sent by every client",
        &set_text<&run_options::token>},

@@ -91,6 +91,7 @@ void print_workload(const scenario::workload& w, const std::string& target,
 std::unique_ptr<relay::embedded_relay> start_embedded_relay(const scenario::run_options& o,
                                                             std::string& target) {
   relay::embedded_relay_options ro;
+  ro.compression = o.compression;  // --compression: the embedded relay accepts it
   if (!o.token_hmac_secret.empty()) {
     ro.config.token_hmac_secret_key = o.token_hmac_secret;
     ro.config.allow_anonymous_connect_without_token = false;

@@ -28,6 +28,7 @@ packages=(
   libwebsocketpp-dev libasio-dev libssl-dev libfmt-dev rapidjson-dev libsodium-dev libcli11-dev
   libsecp256k1-dev  # ECIES (eciesjs format): secp256k1 key pairs and ECDH
   libyaml-cpp-dev  # workload files (relayload-cli run --workload, capacity)
+  zlib1g-dev  # permessage-deflate (run --compression, relay --compression)
 )
 test_packages=(
   catch2 libbenchmark-dev

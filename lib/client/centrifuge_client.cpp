@@ -514,6 +514,7 @@ class centrifuge_client::impl final : public transport_handler,
     o.connect_timeout = opts_->call_timeout;
     o.source_address = source_;
     o.origin = opts_->origin;
+    o.compression = opts_->compression;  // --compression
     const std::error_code ec = transport_->connect(opts_->url, o);
     if (ec) {
       // No transport event follows; report the failure from the event loop.

@@ -12,6 +12,7 @@
 #include "relayload/client/client_context.hpp"
 #include "relayload/client/reconnect_decision.hpp"
 #include "relayload/wire/protocol_codes.hpp"
+#include "lean_transport_impl.hpp"
 #include "ws_transport_impl.hpp"
 
 namespace relayload::client {
@@ -237,12 +238,14 @@ struct attempt_watch {
   bool open = false;                          // the current attempt's WebSocket is open
 };
 
-/// net::ws_client under the probe's client, recording how each attempt ended (the client
-/// keeps only the cause) and keeping every attempt inside the probe's deadline.
+/// The load's WebSocket transport under the probe's client, recording how each attempt
+/// ended (the client keeps only the cause) and keeping every attempt inside the probe's
+/// deadline.
 class watched_transport final : public transport, private transport_handler {
  public:
-  watched_transport(net::ws_client_context& ws, attempt_watch& watch) : inner_(ws), watch_(watch) {
-    inner_.set_handler(this);
+  watched_transport(std::unique_ptr<transport> inner, attempt_watch& watch)
+      : inner_(std::move(inner)), watch_(watch) {
+    inner_->set_handler(this);
   }
 
   void set_handler(transport_handler* handler) noexcept override { handler_ = handler; }
@@ -252,14 +255,14 @@ class watched_transport final : public transport, private transport_handler {
     net::ws_connect_options o = options;
     const auto left = std::chrono::duration_cast<milliseconds>(watch_.deadline - clock::now());
     o.connect_timeout = std::clamp(left, milliseconds(1), o.connect_timeout);
-    const std::error_code ec = inner_.connect(url, o);
+    const std::error_code ec = inner_->connect(url, o);
     if (!ec) ++watch_.attempts;
     return ec;
   }
-  std::error_code send(std::string_view text) noexcept override { return inner_.send(text); }
-  std::error_code close() noexcept override { return inner_.close(); }
-  std::error_code abort() noexcept override { return inner_.abort(); }
-  net::ws_client_state state() const noexcept override { return inner_.state(); }
+  std::error_code send(std::string_view text) noexcept override { return inner_->send(text); }
+  std::error_code close() noexcept override { return inner_->close(); }
+  std::error_code abort() noexcept override { return inner_->abort(); }
+  net::ws_client_state state() const noexcept override { return inner_->state(); }
 
  private:
   // The handler may destroy this transport: record first, forward last.
@@ -270,13 +273,16 @@ class watched_transport final : public transport, private transport_handler {
   void on_transport_message(std::string_view text) override {
     if (handler_ != nullptr) handler_->on_transport_message(text);
   }
+  void on_transport_validated_message(std::string_view text) override {
+    if (handler_ != nullptr) handler_->on_transport_validated_message(text);
+  }
   void on_transport_close(const net::close_info& info) override {
     watch_.open = false;
     watch_.last_close = info;
     if (handler_ != nullptr) handler_->on_transport_close(info);
   }
 
-  ws_transport inner_;
+  std::unique_ptr<transport> inner_;
   attempt_watch& watch_;
   transport_handler* handler_ = nullptr;
 };
@@ -303,11 +309,25 @@ probe_result probe(const probe_options& options) {
   attempt_watch watch;
   watch.deadline = started + options.total_timeout;
   asio::io_context io;
-  net::ws_client_context ws(io, options.ws);
+  // Only the context of the chosen transport is made (a websocketpp endpoint is not free).
+  std::optional<net::ws_client_context> wspp;
+  std::optional<net::lean_ws_client_context> lean;
+  if (options.transport == transport_kind::lean) {
+    lean.emplace(io, options.ws);
+  } else {
+    wspp.emplace(io, options.ws);
+  }
   client_context_options co;
   co.ws = options.ws;
-  co.make_transport = [&ws, &watch](asio::io_context&) -> std::unique_ptr<transport> {
-    return std::make_unique<watched_transport>(ws, watch);
+  co.transport = options.transport;
+  co.make_transport = [&wspp, &lean, &watch](asio::io_context&) -> std::unique_ptr<transport> {
+    std::unique_ptr<transport> inner;
+    if (lean) {
+      inner = std::make_unique<lean_transport>(*lean);
+    } else {
+      inner = std::make_unique<ws_transport>(*wspp);
+    }
+    return std::make_unique<watched_transport>(std::move(inner), watch);
   };
   client_context ctx(io, std::move(co));
 

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "net/lean_ws_client_impl.hpp"
+#include "net/permessage_deflate_impl.hpp"
 #include "relayload/net/close_info.hpp"
 
 namespace relayload::net::detail {
@@ -92,6 +93,8 @@ void frame_parser::reset() noexcept {
   frame_opcode_ = 0;
   frame_fin_ = false;
   opcode_ = 0;
+  compressed_ = false;
+  inflater_ = nullptr;
 }
 
 frame_parser::status frame_parser::fail(std::uint16_t code, errc e, const char* reason) noexcept {
@@ -109,7 +112,9 @@ std::size_t frame_parser::header_size(const unsigned char* h, std::size_t have) 
 bool frame_parser::start_frame(const unsigned char* h, std::size_t max_message) {
   const bool fin = (h[0] & 0x80u) != 0;
   const std::uint8_t op = h[0] & 0x0Fu;
-  if ((h[0] & 0x70u) != 0) {
+  // RSV1 only on the first frame of a text message, and only with permessage-deflate.
+  const unsigned rsv = h[0] & 0x70u;
+  if (rsv != 0 && (rsv != 0x40u || inflater_ == nullptr || op != op_text)) {
     fail(close_code::protocol_error, errc::malformed_frame, "reserved bits set");
     return false;
   }
@@ -142,6 +147,7 @@ bool frame_parser::start_frame(const unsigned char* h, std::size_t max_message) 
         return false;
       }
       opcode_ = op_text;
+      compressed_ = rsv != 0;
       utf8_.reset();
       break;
     case op_binary:
@@ -192,6 +198,10 @@ frame_parser::status frame_parser::finish_frame(frame_sink& sink) {
     utf8_.reset();
     const std::string message = std::move(buffer_);
     buffer_ = std::string();
+    if (compressed_) {  // its bytes were not UTF-8-fed: they are DEFLATE data
+      compressed_ = false;
+      return deliver_compressed(message, sink);
+    }
     return sink.on_frame_text(message) ? status::ok : status::stopped;
   }
   std::array<char, 125> payload;
@@ -228,10 +238,34 @@ frame_parser::status frame_parser::finish_frame(frame_sink& sink) {
   }
 }
 
+frame_parser::status frame_parser::deliver_compressed(std::string_view payload,
+                                                      frame_sink& sink) {
+  std::string message;  // the inflated text, released after delivery
+  using st = permessage_deflate::inflate_status;
+  switch (inflater_->inflate(payload, max_message_, message)) {
+    case st::ok:
+      break;
+    case st::too_big:
+      return fail(close_code::message_too_big, errc::frame_too_large,
+                  "message too big after inflating");
+    case st::corrupt:
+      return fail(close_code::invalid_payload, errc::malformed_frame,
+                  "invalid permessage-deflate data");
+    case st::no_memory:
+      return fail(close_code::internal_error, errc::malformed_frame,
+                  "no memory to inflate a message");
+  }
+  if (!valid_utf8(message)) {
+    return fail(close_code::invalid_payload, errc::invalid_utf8, "invalid UTF-8 in a text message");
+  }
+  return sink.on_frame_text(message) ? status::ok : status::stopped;
+}
+
 frame_parser::status frame_parser::feed(const char* data, std::size_t size,
                                         std::size_t max_message, frame_sink& sink) {
   const auto* p = reinterpret_cast<const unsigned char*>(data);
   std::size_t n = size;
+  max_message_ = max_message;
   while (n > 0) {
     if (stage_ == stage::header) {
       std::size_t need = header_len_ == 0 ? header_size(p, n) : 0;
@@ -263,6 +297,17 @@ frame_parser::status frame_parser::feed(const char* data, std::size_t size,
     if (frame_opcode_ == op_text && frame_fin_ && buffer_.empty() && take == frame_left_) {
       // A whole unfragmented message in the caller's buffer: validate and deliver in place.
       const std::string_view message(reinterpret_cast<const char*>(p), take);
+      if (compressed_) {
+        p += take;
+        n -= take;
+        frame_left_ = 0;
+        stage_ = stage::header;
+        opcode_ = 0;
+        compressed_ = false;
+        const status s = deliver_compressed(message, sink);
+        if (s != status::ok) return s;
+        continue;
+      }
       if (!valid_utf8(message)) {
         return fail(close_code::invalid_payload, errc::invalid_utf8,
                     "invalid UTF-8 in a text message");
@@ -275,7 +320,7 @@ frame_parser::status frame_parser::feed(const char* data, std::size_t size,
       if (!sink.on_frame_text(message)) return status::stopped;
       continue;
     }
-    if (frame_opcode_ < op_close && !utf8_.feed(p, take)) {
+    if (frame_opcode_ < op_close && !compressed_ && !utf8_.feed(p, take)) {
       return fail(close_code::invalid_payload, errc::invalid_utf8, "invalid UTF-8 in a text message");
     }
     buffer_.append(reinterpret_cast<const char*>(p), take);
@@ -332,7 +377,8 @@ upgrade_response invalid(const char* problem) noexcept {
 }  // namespace
 
 upgrade_response parse_upgrade_response(std::string_view data, std::string_view expected_accept,
-                                        const std::vector<std::string>& offered) {
+                                        const std::vector<std::string>& offered,
+                                        deflate_params* offered_deflate) {
   constexpr std::string_view prefix = "HTTP/";
   if (data.substr(0, std::min(data.size(), prefix.size())) !=
       prefix.substr(0, std::min(data.size(), prefix.size()))) {
@@ -390,7 +436,15 @@ upgrade_response parse_upgrade_response(std::string_view data, std::string_view 
       accept_seen = true;
       accept_ok = value == expected_accept;
     } else if (iequals(name, "sec-websocket-extensions")) {
-      if (!value.empty()) return bad("the server chose an extension that was not offered");
+      if (offered_deflate == nullptr) {
+        if (!value.empty()) return bad("the server chose an extension that was not offered");
+      } else if (r.deflate) {
+        return bad("the server sent Sec-WebSocket-Extensions twice");
+      } else if (!value.empty()) {
+        const char* problem = parse_deflate_response(value, *offered_deflate);
+        if (problem != nullptr) return bad(problem);
+        r.deflate = true;
+      }
     } else if (iequals(name, "sec-websocket-protocol")) {
       const bool known = std::any_of(offered.begin(), offered.end(),
                                      [&](const std::string& p) { return p == value; });
@@ -488,11 +542,12 @@ std::array<char, 28> websocket_accept(std::string_view key) noexcept {
   return out;
 }
 
-void append_client_frame(std::string& out, std::uint8_t opcode, std::string_view payload) {
+void append_client_frame(std::string& out, std::uint8_t opcode, std::string_view payload,
+                         bool compressed) {
   const std::size_t n = payload.size();
   unsigned char header[14];
   std::size_t h = 0;
-  header[h++] = static_cast<unsigned char>(0x80u | opcode);
+  header[h++] = static_cast<unsigned char>(0x80u | (compressed ? 0x40u : 0u) | opcode);
   if (n < 126) {
     header[h++] = static_cast<unsigned char>(0x80u | n);
   } else if (n <= 0xFFFF) {

@@ -1,6 +1,8 @@
 #include "net/wspp_impl.hpp"  // first: see the note on ASIO_NO_DEPRECATED there
 
 #include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 
 #include <functional>
@@ -12,6 +14,7 @@
 #include "net/dns_cache_impl.hpp"
 #include "net/error_map_impl.hpp"
 #include "net/lean_ws_client_impl.hpp"
+#include "net/permessage_deflate_impl.hpp"
 #include "net/util_impl.hpp"
 #include "relayload/error.hpp"
 #include "relayload/net/lean_ws_client.hpp"
@@ -30,6 +33,9 @@ struct deadline_event {
   std::uint64_t attempt;
   deadline_kind kind;
 };
+
+// A wss:// connection's TLS layer, over the connection's own socket.
+using tls_stream = asio::ssl::stream<asio::ip::tcp::socket&>;
 
 // The shared read buffer: one read of this size serves every connection of the context in
 // turn (a connection copies bytes out only while a message is partial).
@@ -67,6 +73,11 @@ class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
     scratch_.clear();
     return scratch_;
   }
+  /// A second cleared scratch string: a compressed message before it becomes a frame.
+  std::string& deflate_scratch() noexcept {
+    deflate_scratch_.clear();
+    return deflate_scratch_;
+  }
 
   /// As ws_client_context's: cached, merged, the handler always runs later.
   void resolve(const std::string& host, std::uint16_t port, resolve_handler handler) {
@@ -78,13 +89,20 @@ class lean_ws_client_context::impl : public std::enable_shared_from_this<impl> {
     deadlines_.add(when, std::move(client), deadline_event{attempt, kind}, weak_from_this());
   }
 
+  /// The TLS client context (trust from ca_file or the system store, or none when
+  /// insecure), built on the first wss:// connect and shared by every connection of this
+  /// context; nullptr with `error` set when it cannot be built (an unreadable ca_file).
+  asio::ssl::context* ssl_context(std::error_code& error);
+
  private:
 
   asio::io_context& io_;
   const ws_client_context_options options_;
   std::error_code config_error_;
+  detail::ssl_context_ptr ssl_;  // built on the first wss:// connect
   std::vector<char> read_buffer_;
   std::string scratch_;
+  std::string deflate_scratch_;
   dns_cache dns_;
   detail::deadline_queue<lean_ws_client::impl, deadline_event> deadlines_;
 };
@@ -110,6 +128,8 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
 
   lean_ws_handler* handler_ = nullptr;
   ws_client_state state_ = ws_client_state::idle;
+  /// permessage-deflate state, only while a connection negotiated it.
+  std::unique_ptr<detail::permessage_deflate> deflate_;
 
  private:
   // Only while connecting: freed when the socket opens.
@@ -123,6 +143,7 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
     std::string response;  // the answer so far
     std::array<char, 28> accept{};
     std::vector<std::string> subprotocols;
+    bool offer_deflate = false;  // Sec-WebSocket-Extensions: permessage-deflate was sent
   };
   // Only while bytes wait for the socket.
   struct write_queue {
@@ -139,6 +160,9 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
   void on_resolved(std::uint64_t attempt, const std::error_code& ec, endpoint_list_ptr eps);
   void start_tcp(std::uint64_t attempt);
   void on_tcp_connected(std::uint64_t attempt, const std::error_code& ec);
+  void on_tls_done(std::uint64_t attempt, const std::error_code& ec);
+  /// TCP (and TLS) are up: writes the upgrade request and waits for the answer.
+  void send_upgrade();
   void wait_readable();
   void on_readable(std::uint64_t attempt, const std::error_code& ec);
   /// Bytes read; false when the connection ended or changed while they were handled.
@@ -157,7 +181,8 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
   void on_transport_error(const std::error_code& ec);
   void fail_protocol(const detail::ws_failure& f);
   void fail_attempt(const std::error_code& error, const std::error_code& detail,
-                    int http_status = 0, std::string_view http_reason = {});
+                    int http_status = 0, std::string_view http_reason = {},
+                    std::string_view problem = {});
   void begin_close_wait();
   /// The single exit of an attempt: closes the socket, then exactly one on_ws_close.
   void finish(close_info info);
@@ -171,6 +196,9 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
 
   std::shared_ptr<lean_ws_client_context::impl> ctx_;
   asio::ip::tcp::socket socket_;
+  // wss:// only, from connect() to the end of the attempt: TLS over socket_. Shared with
+  // the handlers of its pending operations, which may outlive the attempt.
+  std::shared_ptr<tls_stream> tls_;
   std::unique_ptr<connecting_state> connecting_;
   std::unique_ptr<write_queue> writes_;
   std::unique_ptr<close_info> closing_;  // from the first close frame either way, or a failure
@@ -188,6 +216,18 @@ class lean_ws_client::impl final : public std::enable_shared_from_this<lean_ws_c
 // ---------------------------------------------------------------------------------------
 // context
 
+asio::ssl::context* lean_ws_client_context::impl::ssl_context(std::error_code& error) {
+  if (!ssl_) {
+    auto made = detail::make_client_ssl_context(options_);
+    if (!made) {
+      error = made.error();
+      return nullptr;
+    }
+    ssl_ = std::move(*made);
+  }
+  return ssl_.get();
+}
+
 
 // ---------------------------------------------------------------------------------------
 // connect
@@ -199,12 +239,32 @@ std::error_code lean_ws_client::impl::connect(const ws_url& url,
     return make_error_code(errc::invalid_argument);
   }
   if (ctx_->config_error()) return ctx_->config_error();
-  if (url.tls) return make_error_code(errc::invalid_argument);  // no TLS in the lean client
   if (url.host.empty() || url.port == 0 || url.target.empty() || url.target.front() != '/' ||
       !options.validate().empty()) {
     return make_error_code(errc::invalid_argument);
   }
   const bool is_ip = url.host_is_ip();
+  std::shared_ptr<tls_stream> tls;
+  if (url.tls) {
+    std::error_code tls_ec;
+    asio::ssl::context* ssl = ctx_->ssl_context(tls_ec);
+    if (ssl == nullptr) return tls_ec;
+    try {
+      tls = std::make_shared<tls_stream>(socket_, *ssl);
+    } catch (const std::bad_alloc&) {
+      return std::make_error_code(std::errc::not_enough_memory);
+    } catch (const std::system_error& e) {  // SSL_new failed
+      return e.code();
+    }
+    SSL* s = tls->native_handle();
+    // SNI carries host names only (RFC 6066 §3), as websocketpp's client sends it.
+    // (SSL_set_tlsext_host_name, without the macro's old-style cast.)
+    if (!is_ip && SSL_ctrl(s, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                           const_cast<char*>(url.host.c_str())) != 1) {
+      return make_error_code(errc::invalid_argument);
+    }
+    if (const std::error_code e = detail::set_peer_name(s, url.host, is_ip)) return e;
+  }
   try {
     auto c = std::make_unique<connecting_state>();
     const std::array<char, 24> key = detail::make_websocket_key();
@@ -228,9 +288,16 @@ std::error_code lean_ws_client::impl::connect(const ws_url& url,
     if (!ctx_->options().user_agent.empty()) {
       r.append("User-Agent: ").append(ctx_->options().user_agent).append("\r\n");
     }
+    if (options.compression) {
+      r.append("Sec-WebSocket-Extensions: ")
+          .append(detail::permessage_deflate_offer)
+          .append("\r\n");
+      c->offer_deflate = true;
+    }
     r.append("\r\n");
     c->source = options.source_address;
     connecting_ = std::move(c);
+    tls_ = std::move(tls);
   } catch (const std::bad_alloc&) {
     return std::make_error_code(std::errc::not_enough_memory);
   }
@@ -242,6 +309,7 @@ std::error_code lean_ws_client::impl::connect(const ws_url& url,
   writes_.reset();
   closing_.reset();
   parser_.reset();
+  deflate_.reset();
   connect_timings& t = connecting_->timings;
   t.started = connect_timings::clock::now();
   ctx_->add_deadline(t.started + options.connect_timeout, weak_from_this(), attempt,
@@ -327,9 +395,48 @@ void lean_ws_client::impl::on_tcp_connected(std::uint64_t attempt, const std::er
   }
   connect_timings& t = connecting_->timings;
   t.tcp_connected = t.tls_done = connect_timings::clock::now();
-  phase_ = close_phase::ws_upgrade;
   std::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (tls_) {
+    // The attempt's deadline covers the handshake: when it expires, release() closes the
+    // socket and the handshake ends with operation_aborted, which is ignored below.
+    phase_ = close_phase::tls_handshake;
+    tls_->async_handshake(asio::ssl::stream_base::client,
+                          [self = shared_from_this(), tls = tls_, attempt](const std::error_code& e) {
+                            self->on_tls_done(attempt, e);
+                          });
+    return;
+  }
+  send_upgrade();
+}
+
+void lean_ws_client::impl::on_tls_done(std::uint64_t attempt, const std::error_code& ec) {
+  if (!current(attempt) || state_ != ws_client_state::connecting) return;
+  if (ec) {
+    // As ws_client: every handshake failure is tls_handshake_failed, unless this side
+    // refused the certificate, which names OpenSSL's reason.
+    close_info info;
+    info.phase = close_phase::tls_handshake;
+    info.error = make_error_code(errc::tls_handshake_failed);
+    info.detail = ec;
+    SSL* ssl = tls_->native_handle();
+    if ((SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0) {
+      const long verify = SSL_get_verify_result(ssl);
+      if (verify != X509_V_OK) {
+        info.error = make_error_code(errc::certificate_rejected);
+        info.tls_verify_result = verify;
+        info.tls_verify_reason = X509_verify_cert_error_string(verify);
+      }
+    }
+    finish(std::move(info));
+    return;
+  }
+  connecting_->timings.tls_done = connect_timings::clock::now();
+  send_upgrade();
+}
+
+void lean_ws_client::impl::send_upgrade() {
+  phase_ = close_phase::ws_upgrade;
   const std::string request = std::move(connecting_->request);
   connecting_->request = std::string();
   try {
@@ -339,6 +446,13 @@ void lean_ws_client::impl::on_tcp_connected(std::uint64_t attempt, const std::er
     }
   } catch (const std::bad_alloc&) {
     fail_attempt(std::make_error_code(std::errc::not_enough_memory), {});
+    return;
+  }
+  if (tls_) {
+    // The handshake may have left bytes in the TLS layer that the socket will not signal.
+    asio::post(ctx_->io(), [self = shared_from_this(), attempt = attempt_] {
+      self->on_readable(attempt, {});
+    });
     return;
   }
   wait_readable();
@@ -361,10 +475,18 @@ void lean_ws_client::impl::on_readable(std::uint64_t attempt, const std::error_c
     return;
   }
   std::vector<char>& buf = ctx_->read_buffer();
+  // A TLS read returns one record at most and may leave decrypted or undecrypted bytes in
+  // the TLS layer, which the socket does not signal: read until the socket has nothing.
+  const std::shared_ptr<tls_stream> tls = tls_;  // an event may end the attempt meanwhile
+  bool drained = false;
   for (int round = 0; round < reads_per_wakeup; ++round) {
     std::error_code rec;
-    const std::size_t n = socket_.read_some(asio::buffer(buf), rec);
-    if (rec == asio::error::would_block || rec == asio::error::try_again) break;
+    const std::size_t n =
+        tls ? tls->read_some(asio::buffer(buf), rec) : socket_.read_some(asio::buffer(buf), rec);
+    if (rec == asio::error::would_block || rec == asio::error::try_again) {
+      drained = true;
+      break;
+    }
     if (rec) {
       on_transport_error(rec);
       return;
@@ -377,7 +499,11 @@ void lean_ws_client::impl::on_readable(std::uint64_t attempt, const std::error_c
       return;
     }
     if (!go) return;
-    if (n < buf.size()) break;
+    if (!tls && n < buf.size()) break;
+  }
+  if (tls && !drained) {
+    asio::post(ctx_->io(), [self = shared_from_this(), attempt] { self->on_readable(attempt, {}); });
+    return;
   }
   wait_readable();
 }
@@ -390,8 +516,10 @@ bool lean_ws_client::impl::consume(const char* data, std::size_t n) {
 bool lean_ws_client::impl::consume_upgrade(const char* data, std::size_t n) {
   connecting_state& c = *connecting_;
   c.response.append(data, n);
+  detail::deflate_params deflate;
   const detail::upgrade_response r = detail::parse_upgrade_response(
-      c.response, std::string_view(c.accept.data(), c.accept.size()), c.subprotocols);
+      c.response, std::string_view(c.accept.data(), c.accept.size()), c.subprotocols,
+      c.offer_deflate ? &deflate : nullptr);
   using st = detail::upgrade_response::status;
   switch (r.result) {
     case st::incomplete:
@@ -403,8 +531,9 @@ bool lean_ws_client::impl::consume_upgrade(const char* data, std::size_t n) {
     case st::invalid:
       if (r.http_status == 101) {
         // As websocketpp: a 101 with a wrong accept key or missing header is a refusal.
+        // local_reason says what was wrong (e.g. a bad permessage-deflate answer).
         fail_attempt(make_error_code(errc::handshake_rejected),
-                     make_error_code(errc::malformed_frame), r.http_status, r.reason);
+                     make_error_code(errc::malformed_frame), r.http_status, r.reason, r.problem);
       } else {
         fail_attempt(make_error_code(errc::malformed_frame), make_error_code(errc::malformed_frame));
       }
@@ -417,6 +546,16 @@ bool lean_ws_client::impl::consume_upgrade(const char* data, std::size_t n) {
   connect_timings timings = c.timings;
   timings.upgraded = connect_timings::clock::now();
   connecting_.reset();
+  if (r.deflate) {
+    try {
+      deflate_ = std::make_unique<detail::permessage_deflate>(deflate);
+    } catch (const std::bad_alloc&) {
+      fail_attempt(std::make_error_code(std::errc::not_enough_memory),
+                   std::make_error_code(std::errc::not_enough_memory));
+      return false;
+    }
+    parser_.set_inflater(deflate_.get());
+  }
   state_ = ws_client_state::open;
   phase_ = close_phase::open;
   const std::uint64_t attempt = attempt_;
@@ -492,14 +631,18 @@ bool lean_ws_client::impl::on_frame_close(std::uint16_t code, std::string_view r
 std::error_code lean_ws_client::impl::write_bytes(std::string_view bytes) {
   std::size_t done = 0;
   if (!writes_) {
-    std::error_code ec;
-    done = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      done = 0;
-    } else if (ec) {
-      return ec;
+    // TLS: always the stream's asynchronous write. A synchronous one on the non-blocking
+    // socket could lose encrypted bytes the socket did not take.
+    if (!tls_) {
+      std::error_code ec;
+      done = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        done = 0;
+      } else if (ec) {
+        return ec;
+      }
+      if (done == bytes.size()) return {};
     }
-    if (done == bytes.size()) return {};
     writes_ = std::make_unique<write_queue>();
   }
   writes_->queued.append(bytes.data() + done, bytes.size() - done);
@@ -517,6 +660,12 @@ void lean_ws_client::impl::start_write() {
   writes_->sending.swap(writes_->queued);
   writes_->queued.clear();
   writing_ = true;
+  if (tls_) {
+    asio::async_write(*tls_, asio::buffer(writes_->sending),
+                      [self = shared_from_this(), tls = tls_, attempt = attempt_](
+                          const std::error_code& ec, std::size_t) { self->on_written(attempt, ec); });
+    return;
+  }
   asio::async_write(socket_, asio::buffer(writes_->sending),
                     [self = shared_from_this(), attempt = attempt_](const std::error_code& ec,
                                                                     std::size_t) {
@@ -551,6 +700,16 @@ void lean_ws_client::impl::post_error(const std::error_code& ec) {
 std::error_code lean_ws_client::impl::send(std::string_view text) noexcept {
   if (state_ != ws_client_state::open || aborting_) return make_error_code(errc::disconnected);
   try {
+    if (deflate_) {
+      std::string& packed = ctx_->deflate_scratch();
+      if (!deflate_->deflate(text, packed)) {
+        return std::make_error_code(std::errc::not_enough_memory);
+      }
+      std::string& out = ctx_->scratch();
+      detail::append_client_frame(out, 0x1, packed, true);
+      if (const std::error_code e = write_bytes(out)) post_error(e);
+      return {};
+    }
     if (const std::error_code e = write_frame(0x1, text)) post_error(e);
   } catch (const std::bad_alloc&) {
     return std::make_error_code(std::errc::not_enough_memory);
@@ -606,6 +765,10 @@ void lean_ws_client::impl::on_transport_error(const std::error_code& ec) {
   if (!close_received_) info.remote_code = close_code::abnormal;
   if (!info.error) {
     info.error = detail::translate_error(ec);
+    // A broken TLS record stream after the handshake: disconnected, as ws_client counts it.
+    if (ec.category() == asio::error::get_ssl_category()) {
+      info.error = make_error_code(errc::disconnected);
+    }
     info.detail = ec;
   }
   finish(std::move(info));
@@ -640,13 +803,14 @@ void lean_ws_client::impl::fail_protocol(const detail::ws_failure& f) {
 
 void lean_ws_client::impl::fail_attempt(const std::error_code& error,
                                         const std::error_code& detail, int http_status,
-                                        std::string_view http_reason) {
+                                        std::string_view http_reason, std::string_view problem) {
   close_info info;
   info.phase = phase_;
   info.error = error;
   info.detail = detail ? detail : error;
   info.http_status = http_status;
   info.http_reason.assign(http_reason.data(), http_reason.size());
+  info.local_reason.assign(problem.data(), problem.size());
   finish(std::move(info));
 }
 
@@ -672,11 +836,13 @@ void lean_ws_client::impl::on_deadline(const deadline_event& deadline) {
 void lean_ws_client::impl::release() noexcept {
   std::error_code ignored;
   socket_.close(ignored);  // cancels the pending wait, connect and write
+  tls_.reset();            // pending TLS operations keep the stream until they end
   connecting_.reset();
   closing_.reset();
   writes_.reset();
   writing_ = false;
   parser_.reset();
+  deflate_.reset();
 }
 
 void lean_ws_client::impl::finish(close_info info) {
@@ -744,6 +910,8 @@ lean_ws_client::~lean_ws_client() {
   if (impl_) impl_->detach();
 }
 void lean_ws_client::set_handler(lean_ws_handler* handler) noexcept { impl_->handler_ = handler; }
+bool lean_ws_client::compression_active() const noexcept { return impl_->deflate_ != nullptr; }
+
 std::error_code lean_ws_client::connect(const ws_url& url, const ws_connect_options& options) {
   return impl_->connect(url, options);
 }

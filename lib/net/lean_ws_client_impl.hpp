@@ -16,6 +16,9 @@
 
 namespace relayload::net::detail {
 
+class permessage_deflate;  // net/permessage_deflate_impl.hpp
+struct deflate_params;
+
 /// Streaming UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above
 /// U+10FFFF); the state is 3 bytes, so a message may be validated fragment by fragment.
 class utf8_validator {
@@ -66,7 +69,11 @@ class frame_sink {
 /// from the caller's buffer; only a partial message (or a partial control frame) is copied
 /// into the parser's own storage, which is released when the message completes.
 ///
-/// Refuses (RFC 6455 §5, §7.4): masked frames, RSV bits (no extension is negotiated),
+/// With set_inflater() (permessage-deflate negotiated, RFC 7692), RSV1 on the first frame of
+/// a text message marks it compressed: the joined payload is inflated (above the size limit
+/// — 1009; not valid DEFLATE — 1007), then UTF-8-validated and delivered.
+///
+/// Refuses (RFC 6455 §5, §7.4): masked frames, RSV bits (RSV1 only where allowed above),
 /// unknown opcodes, fragmented or oversized (> 125 bytes) control frames, a continuation
 /// without a message, a new message inside a fragmented one, a 64-bit length with the top
 /// bit set, a close payload of 1 byte or with a code that may not be sent — 1002; binary
@@ -88,6 +95,10 @@ class frame_parser {
 
   const ws_failure& failure() const noexcept { return failure_; }
 
+  /// Accept compressed messages, inflated by `p` (nullptr: refuse RSV1 again). reset()
+  /// forgets it.
+  void set_inflater(permessage_deflate* p) noexcept { inflater_ = p; }
+
   /// Forgets everything (a new connection) and releases the storage.
   void reset() noexcept;
   /// True when no partial frame or message is held.
@@ -104,6 +115,8 @@ class frame_parser {
   /// Header length needed for the bytes seen so far (2, 4, 10), or 0 if not yet known.
   static std::size_t header_size(const unsigned char* h, std::size_t have) noexcept;
   status finish_frame(frame_sink& sink);
+  /// Inflates a complete compressed message, validates and delivers it.
+  status deliver_compressed(std::string_view payload, frame_sink& sink);
 
   std::string buffer_;               // partial message, then a partial control payload
   std::uint64_t frame_left_ = 0;     // payload bytes of the current frame still to come
@@ -116,6 +129,9 @@ class frame_parser {
   std::uint8_t frame_opcode_ = 0;    // opcode of the current frame
   bool frame_fin_ = false;
   std::uint8_t opcode_ = 0;          // opcode of the message in progress (0: none)
+  bool compressed_ = false;          // the message in progress had RSV1 (permessage-deflate)
+  permessage_deflate* inflater_ = nullptr;  // set when permessage-deflate was negotiated
+  std::size_t max_message_ = 0;      // the limit of the current feed()
 };
 
 /// The result of parsing the server's answer to the upgrade request.
@@ -131,6 +147,7 @@ struct upgrade_response {
   int http_status = 0;
   std::string_view reason;   // the status line's reason phrase, a view into the input
   const char* problem = "";  // for invalid
+  bool deflate = false;      // accepted with permessage-deflate (parameters in *offered_deflate)
 };
 
 /// The largest upgrade response head accepted; more without a blank line is invalid.
@@ -138,10 +155,13 @@ inline constexpr std::size_t max_upgrade_response = 16 * 1024;
 
 /// Parses an HTTP/1.1 upgrade response head. Checks 101, `Upgrade: websocket`, a
 /// `Connection` with the `upgrade` token, `Sec-WebSocket-Accept` == expected_accept, no
-/// extension (none was offered) and a subprotocol only when one of `offered` (if any).
-/// Other headers are skipped, not kept.
+/// extension unless `offered_deflate` is given (permessage-deflate was offered): then an
+/// acceptable permessage-deflate answer sets `deflate` and fills *offered_deflate, and a bad
+/// one is invalid with parse_deflate_response's problem; a subprotocol only when one of
+/// `offered` (if any). Other headers are skipped, not kept.
 upgrade_response parse_upgrade_response(std::string_view data, std::string_view expected_accept,
-                                        const std::vector<std::string>& offered);
+                                        const std::vector<std::string>& offered,
+                                        deflate_params* offered_deflate = nullptr);
 
 /// A 24-character Sec-WebSocket-Key from 16 random bytes.
 std::array<char, 24> make_websocket_key() noexcept;
@@ -152,7 +172,8 @@ std::array<char, 28> websocket_accept(std::string_view key) noexcept;
 /// thread from std::random_device).
 std::uint64_t thread_random() noexcept;
 
-/// Appends one masked client frame (FIN set) to `out`.
-void append_client_frame(std::string& out, std::uint8_t opcode, std::string_view payload);
+/// Appends one masked client frame (FIN set; RSV1 too when `compressed`) to `out`.
+void append_client_frame(std::string& out, std::uint8_t opcode, std::string_view payload,
+                         bool compressed = false);
 
 }  // namespace relayload::net::detail

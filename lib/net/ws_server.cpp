@@ -78,7 +78,7 @@ class server_core final : public ws_server::impl {
     ep_.set_fail_handler([this](websocketpp::connection_hdl h) { on_fail(h); });
     ep_.set_message_handler(
         [this](websocketpp::connection_hdl h, message_ptr m) { on_message(h, m); });
-    if constexpr (std::is_same_v<Endpoint, tls_server>) {
+    if constexpr (is_tls_server<Endpoint>) {
       ep_.set_tls_init_handler([this](const websocketpp::connection_hdl&) { return ssl_; });
     }
   }
@@ -88,7 +88,7 @@ class server_core final : public ws_server::impl {
   result<void> listen() override {
     if (listening_) return unexpected(errc::invalid_argument);
     if (!options_.validate().empty()) return unexpected(errc::invalid_argument);
-    if constexpr (std::is_same_v<Endpoint, tls_server>) {
+    if constexpr (is_tls_server<Endpoint>) {
       if (!ssl_) {
         auto ctx =
             make_server_ssl_context(options_.tls_certificate_file, options_.tls_private_key_file);
@@ -145,8 +145,17 @@ class server_core final : public ws_server::impl {
     entry* e = find_open(id);
     if (e == nullptr) return make_error_code(errc::disconnected);
     try {
-      const std::error_code ec =
-          e->con->send(text.data(), text.size(), websocketpp::frame::opcode::text);
+      std::error_code ec;
+      if constexpr (is_deflate_server<Endpoint>) {
+        // Marked compressible: sent with RSV1 when this connection negotiated
+        // permessage-deflate (websocketpp's pointer overload never compresses).
+        message_ptr m = e->con->get_message(websocketpp::frame::opcode::text, text.size());
+        m->append_payload(text.data(), text.size());
+        m->set_compressed(true);
+        ec = e->con->send(m);
+      } else {
+        ec = e->con->send(text.data(), text.size(), websocketpp::frame::opcode::text);
+      }
       if (ec) return translate_send_error(ec);
     } catch (const std::bad_alloc&) {
       return std::make_error_code(std::errc::not_enough_memory);
@@ -457,7 +466,13 @@ class server_core final : public ws_server::impl {
 }  // namespace detail
 
 ws_server::ws_server(asio::io_context& io, ws_server_options options) {
-  if (options.tls()) {
+  if (options.tls() && options.compression) {
+    impl_ =
+        std::make_shared<detail::server_core<detail::tls_deflate_server>>(io, std::move(options));
+  } else if (options.compression) {
+    impl_ =
+        std::make_shared<detail::server_core<detail::plain_deflate_server>>(io, std::move(options));
+  } else if (options.tls()) {
     impl_ = std::make_shared<detail::server_core<detail::tls_server>>(io, std::move(options));
   } else {
     impl_ = std::make_shared<detail::server_core<detail::plain_server>>(io, std::move(options));

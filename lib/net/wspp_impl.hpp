@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <type_traits>
 // websocketpp 0.8.2's asio connection::proxy_read() dereferences m_proxy_data in the branch
 // where it has just found it null (transport/asio/connection.hpp:706), and GCC 12 rightly
 // warns (-Wnull-dereference). The branch is dead here: proxy_read runs only when a proxy is
@@ -23,6 +24,7 @@
 #include <websocketpp/client.hpp>
 #include <websocketpp/concurrency/none.hpp>
 #include <websocketpp/config/core.hpp>
+#include <websocketpp/extensions/permessage_deflate/enabled.hpp>
 #include <websocketpp/logger/stub.hpp>
 #include <websocketpp/server.hpp>
 #include <websocketpp/transport/asio/endpoint.hpp>
@@ -146,6 +148,34 @@ using tls_client = websocketpp::client<client_tls_config>;
 using plain_server = websocketpp::server<server_plain_config>;
 using tls_server = websocketpp::server<server_tls_config>;
 
+/// A server config that negotiates permessage-deflate (RFC 7692) with clients that offer it
+/// (ws_server_options::compression); the default configs above keep it disabled, so a relay
+/// without the option costs no zlib state. websocketpp allocates the zlib streams per
+/// connection at the upgrade when the client's offer was accepted (deflate memLevel 4).
+template <class Base>
+struct deflate_config : Base {
+  using type = deflate_config;
+  struct permessage_deflate_config {
+    using request_type = typename Base::request_type;
+    // Accept client_no_context_takeover / server_no_context_takeover when offered.
+    static const bool allow_disabling_context_takeover = true;
+    static const std::uint8_t minimum_outgoing_window_bits = 8;
+  };
+  using permessage_deflate_type =
+      websocketpp::extensions::permessage_deflate::enabled<permessage_deflate_config>;
+};
+using server_plain_deflate_config = deflate_config<server_plain_config>;
+using server_tls_deflate_config = deflate_config<server_tls_config>;
+using plain_deflate_server = websocketpp::server<server_plain_deflate_config>;
+using tls_deflate_server = websocketpp::server<server_tls_deflate_config>;
+
+template <class Endpoint>
+inline constexpr bool is_tls_server =
+    std::is_same_v<Endpoint, tls_server> || std::is_same_v<Endpoint, tls_deflate_server>;
+template <class Endpoint>
+inline constexpr bool is_deflate_server =
+    std::is_same_v<Endpoint, plain_deflate_server> || std::is_same_v<Endpoint, tls_deflate_server>;
+
 }  // namespace relayload::net::detail
 
 // websocketpp 0.8.2 calls these four logging members unconditionally, and each formats its
@@ -166,6 +196,8 @@ RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::client_plain_config)
 RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::client_tls_config)
 RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::server_plain_config)
 RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::server_tls_config)
+RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::server_plain_deflate_config)
+RELAYLOAD_WSPP_SILENCE_LOGS(relayload::net::detail::server_tls_deflate_config)
 #undef RELAYLOAD_WSPP_SILENCE_LOGS
 
 namespace relayload::net::detail {

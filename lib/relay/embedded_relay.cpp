@@ -99,6 +99,7 @@ class embedded_relay::impl : public relay_sink, public std::enable_shared_from_t
     so.max_message_size = options_.config.message_size_limit;
     so.max_connections = options_.max_connections;
     so.close_timeout = options_.close_timeout;
+    so.compression = options_.compression;
     retired_.reset();
     try {
       server_ = std::make_unique<net::ws_server>(io_, so);

@@ -57,6 +57,7 @@ std::vector<asio::ip::address> source_addresses(const run_options& o) {
 }
 
 void apply_token_options(const run_options& o, client::client_options& c) {
+  c.compression = o.compression;  // not a token option, but applied to every client here too
   c.token = o.token;
   if (!o.token_hmac_secret.empty()) {
     auth::token_provider_options t;

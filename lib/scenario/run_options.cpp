@@ -110,11 +110,9 @@ std::vector<std::string> run_options::validate() const {
   if (insecure && !ca_file.empty()) {
     out.push_back("--insecure and --ca-file contradict each other: give one");
   }
-  if (transport == client::transport_kind::lean && target.size() >= 6 &&
-      (target[0] | 0x20) == 'w' && (target[1] | 0x20) == 's' && (target[2] | 0x20) == 's' &&
-      target[3] == ':') {
-    out.push_back("--transport=lean does not support wss:// (no TLS yet): use "
-                  "--transport=websocketpp for a wss:// target");
+  if (compression && transport != client::transport_kind::lean) {
+    out.push_back("--compression needs --transport=lean: the websocketpp client does not offer "
+                  "permessage-deflate");
   }
   if (!token.empty() && !token_hmac_secret.empty()) {
     out.push_back("--token and --token-hmac-secret contradict each other: give one");

@@ -32,10 +32,9 @@ struct client_context_options {
   /// `transport` names.
   transport_factory make_transport;
 
-  /// Which WebSocket client the default factory makes: net::ws_client (websocketpp, the
-  /// default) or net::lean_ws_client (ws:// only; a wss:// connect fails with
-  /// errc::invalid_argument).
-  transport_kind transport = transport_kind::websocketpp;
+  /// Which WebSocket client the default factory makes: net::lean_ws_client (relayload's
+  /// own, the default) or net::ws_client (websocketpp); both speak ws:// and wss://.
+  transport_kind transport = transport_kind::lean;
 
   /// Sees every message the context's clients send and receive and every connection they
   /// open and close (see frame_trace.hpp); also with a replaced transport. Empty: none.

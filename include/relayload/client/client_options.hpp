@@ -58,6 +58,10 @@ struct client_options {
   /// Origin header of the upgrade; empty sends none (Node's `ws`, used by the load tests).
   std::string origin;
 
+  /// Offer permessage-deflate at the upgrade (net::ws_connect_options::compression), as
+  /// browsers and `ws` do; the relay decides. Needs transport_kind::lean.
+  bool compression = false;
+
   /// Most recorded errors kept per initial connect in connect_outcome::errors (all are
   /// counted in connect_outcome::retries regardless).
   std::size_t max_recorded_errors = 64;

@@ -13,6 +13,7 @@
 
 #include "relayload/client/client_error.hpp"
 #include "relayload/client/client_options.hpp"
+#include "relayload/client/transport_kind.hpp"
 #include "relayload/error.hpp"
 #include "relayload/net/close_info.hpp"
 #include "relayload/net/ws_client_context.hpp"
@@ -29,6 +30,9 @@ struct probe_options {
   client_options client;
   /// TLS trust (ca_file, insecure) and the other WebSocket context options.
   net::ws_client_context_options ws;
+  /// The WebSocket client to probe with: the load's (--transport), so that the probe
+  /// fails (or not) as the load's connections would.
+  transport_kind transport = transport_kind::lean;
   /// Local address to connect from (e.g. the first of the load's source addresses).
   std::optional<asio::ip::address> source_address;
 

@@ -6,7 +6,7 @@ namespace relayload::client {
 
 enum class transport_kind {
   websocketpp,  ///< net::ws_client (websocketpp): ws:// and wss://
-  lean,         ///< net::lean_ws_client (our own RFC 6455 client on Asio): ws:// only
+  lean,         ///< net::lean_ws_client (our own RFC 6455 client on Asio, the default): ws:// and wss://
 };
 
 /// "websocketpp" or "lean".

@@ -1,7 +1,9 @@
 // relayload::net::lean_ws_client — a client WebSocket connection of our own on standalone Asio
-// (RFC 6455, ws:// only), for holding many connections cheaply: an idle open connection keeps
-// its socket and a few flags, no buffers; the read buffer is shared by every connection of one
-// lean_ws_client_context, and a message is copied only while it is partial.
+// (RFC 6455, ws:// and wss:// through asio::ssl), for holding many connections cheaply: an idle
+// open ws:// connection keeps its socket and a few flags, no buffers; the read buffer is shared
+// by every connection of one lean_ws_client_context, and a message is copied only while it is
+// partial. A wss:// connection carries its TLS session (OpenSSL's SSL and asio::ssl's record
+// buffers) besides; a ws:// one carries none of it.
 #pragma once
 
 #include <cstdint>
@@ -35,14 +37,17 @@ class lean_ws_handler {
 };
 
 /// What the lean clients of one io_context share: the options, the read buffer, a DNS
-/// cache and one timer for every attempt's deadline.
+/// cache, one timer for every attempt's deadline and, once a wss:// connect needs it, the
+/// TLS context (the CA store loaded once).
 ///
 /// Thread safety: none; use it on the io_context's thread only.
 /// Lifetime: the io_context must outlive it; clients keep the shared state alive.
 class lean_ws_client_context {
  public:
-  /// Invalid options are reported by every connect() as errc::invalid_argument. ca_file and
-  /// insecure are not used: the lean client refuses wss:// (see lean_ws_client::connect).
+  /// Invalid options are reported by every connect() as errc::invalid_argument; so is an
+  /// unreadable ca_file, by every wss:// connect(). wss:// verifies the server certificate
+  /// against ca_file (else the system store) and the URL's host name or IP address, unless
+  /// insecure, as ws_client_context does.
   explicit lean_ws_client_context(asio::io_context& io, ws_client_context_options options = {});
   ~lean_ws_client_context();
   lean_ws_client_context(const lean_ws_client_context&) = delete;
@@ -69,7 +74,14 @@ class lean_ws_client_context {
 /// ws_client_context_options::max_message_size errc::frame_too_large (1009), a wrong
 /// Sec-WebSocket-Accept or another bad 101 errc::handshake_rejected with http_status 101,
 /// an unparseable answer errc::malformed_frame in phase ws_upgrade, no answer in time
-/// errc::connect_timeout.
+/// errc::connect_timeout (the deadline covers resolve, TCP, the TLS handshake and the
+/// upgrade). wss:// as ws_client: a certificate this side refused is
+/// errc::certificate_rejected with close_info::tls_verify_result and tls_verify_reason; any
+/// other failed TLS handshake errc::tls_handshake_failed, both in phase tls_handshake. With
+/// ws_connect_options::compression, a permessage-deflate answer we cannot accept is
+/// errc::handshake_rejected with http_status 101 and the problem in close_info::local_reason;
+/// compressed data that does not inflate ends the connection with errc::malformed_frame
+/// (1007), a message that inflates above max_message_size with errc::frame_too_large (1009).
 ///
 /// Thread safety: none; use it on the context's io_context thread.
 class lean_ws_client {
@@ -83,8 +95,8 @@ class lean_ws_client {
   void set_handler(lean_ws_handler* handler) noexcept;
 
   /// Starts an attempt. Synchronous errors (no event follows): errc::invalid_argument for
-  /// invalid options or URL, a wss:// URL (TLS is not implemented in the lean client; use
-  /// ws_client) or a call while connecting/open/closing.
+  /// invalid options or URL, an unusable ca_file (wss://) or a call while
+  /// connecting/open/closing.
   std::error_code connect(const ws_url& url, const ws_connect_options& options = {});
 
   /// Sends a text message. errc::disconnected unless open.
@@ -97,6 +109,9 @@ class lean_ws_client {
   std::error_code abort() noexcept;
 
   ws_client_state state() const noexcept;
+  /// True while the connection uses permessage-deflate (ws_connect_options::compression was
+  /// set and the server accepted it at the upgrade); known from on_ws_open on.
+  bool compression_active() const noexcept;
   /// Bytes accepted by send() and not yet written to the socket.
   std::size_t buffered_amount() const noexcept;
 

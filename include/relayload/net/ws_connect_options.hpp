@@ -28,6 +28,13 @@ struct ws_connect_options {
   /// Sec-WebSocket-Protocol values to request; empty requests none (centrifuge-js JSON).
   std::vector<std::string> subprotocols;
 
+  /// Offer permessage-deflate (RFC 7692) as browsers do (`permessage-deflate;
+  /// client_max_window_bits`); when the server accepts, messages are compressed both ways
+  /// (zlib; ~185 KB per connection once it has sent and received). Lean client only:
+  /// ws_client (websocketpp) does not offer it and ignores the flag (scenario::run_options
+  /// refuses --compression with --transport=websocketpp).
+  bool compression = false;
+
   /// Every problem at once, as readable sentences; empty when the options are usable.
   std::vector<std::string> validate() const;
 };

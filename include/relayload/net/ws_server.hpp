@@ -64,6 +64,13 @@ struct ws_server_options {
   /// that request none, like centrifuge-js with JSON, are always accepted).
   std::vector<std::string> subprotocols;
 
+  /// Accept permessage-deflate (RFC 7692) from clients that offer it: their messages arrive
+  /// compressed and the server compresses what it sends them (websocketpp's zlib extension:
+  /// ~200 KB of zlib state allocated per connection that negotiated it, ~40 KB of it resident
+  /// with small messages). Off: the extension is never negotiated and clients fall back to
+  /// uncompressed frames.
+  bool compression = false;
+
   /// Every problem at once, as readable sentences; empty when the options are usable.
   std::vector<std::string> validate() const;
 

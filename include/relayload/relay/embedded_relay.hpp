@@ -41,6 +41,8 @@ struct embedded_relay_options {
   /// After the relay sends a close frame, how long it waits for the client's before
   /// dropping TCP; stop() waits at most about this long for clients to finish closing.
   std::chrono::milliseconds close_timeout{2000};
+  /// Accept permessage-deflate from clients that offer it (net::ws_server_options::compression).
+  bool compression = false;
 
   /// Ids, epochs and token verification (tests inject deterministic ones), and the log
   /// sink; all are called on the relay's thread.

@@ -44,9 +44,12 @@ struct run_options {
   /// TLS: PEM CA file instead of the system store; or no verification at all.
   std::string ca_file;
   bool insecure = false;
-  /// The WebSocket client every connection uses (--transport): websocketpp (ws:// and
-  /// wss://) or lean, relayload's own (ws:// only).
-  client::transport_kind transport = client::transport_kind::websocketpp;
+  /// The WebSocket client every connection uses (--transport): lean, relayload's own (the
+  /// default), or websocketpp; both speak ws:// and wss://.
+  client::transport_kind transport = client::transport_kind::lean;
+  /// --compression: every client offers permessage-deflate (lean transport only); an
+  /// embedded relay started for the run accepts it.
+  bool compression = false;
 
   /// Centrifugo connection token sent by every client (--token); or, with
   /// token_hmac_secret, an HS256 JWT made per connect attempt with sub = token_user ("{n}"

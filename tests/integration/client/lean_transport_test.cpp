@@ -15,8 +15,10 @@
 #include "relay_fixture.hpp"
 #include "relayload/client/centrifuge_client.hpp"
 #include "relayload/client/connection_pool.hpp"
+#include "relayload/client/probe.hpp"
 #include "relayload/pacing/constant_rate_schedule.hpp"
 #include "relayload/relay/embedded_relay.hpp"
+#include "tls_files.hpp"
 
 namespace {
 
@@ -109,21 +111,80 @@ TEST_CASE("lean transport: connect, answer pings, close cleanly", "[integration]
   REQUIRE(run_until(io, [&] { return stopped; }, 10s));
 }
 
-TEST_CASE("lean transport: a wss:// URL fails the connect attempt, it is not silently websocketpp",
-          "[integration][client][lean]") {
-  asio::io_context io;
-  client_context ctx(io, lean_options());
-  client_options o = client_options::raw_scenario();
-  o.url = *net::ws_url::parse("wss://127.0.0.1:1/connection/websocket");
-  centrifuge_client c(ctx, o);
-  std::optional<connect_outcome> outcome;
-  c.callbacks().on_outcome = [&](const connect_outcome& r) { outcome = r; };
-  const auto e = c.connect();
-  if (!e) {
+TEST_CASE("lean transport: wss:// to a TLS relay, trusted through ca_file or refused by name",
+          "[integration][client][lean][tls]") {
+  temp_dir dir;
+  const std::string cert = dir.file("cert.pem");
+  const std::string key = dir.file("key.pem");
+  make_self_signed(cert, key, "IP:127.0.0.1,DNS:localhost");
+  relay::embedded_relay_options ro;
+  ro.tls_certificate_file = cert;
+  ro.tls_private_key_file = key;
+  relay::embedded_relay relay(std::move(ro));
+  relay.start();
+  REQUIRE(relay.url().rfind("wss://", 0) == 0);
+
+  const auto connect_with = [&](client_context_options co) {
+    asio::io_context io;
+    client_context ctx(io, co);
+    centrifuge_client c(ctx, client_options_for(relay));
+    std::optional<connect_outcome> outcome;
+    c.callbacks().on_outcome = [&](const connect_outcome& r) { outcome = r; };
+    REQUIRE(!c.connect());
     REQUIRE(run_until(io, [&] { return outcome.has_value(); }, 10s));
-    CHECK(outcome->kind != outcome_kind::immediate);
+    const connect_outcome out = *outcome;
+    c.close();
+    run_for(io, 100ms);
+    return out;
+  };
+
+  client_context_options trusted = lean_options();
+  trusted.ws.ca_file = cert;
+  const connect_outcome ok = connect_with(trusted);
+  CHECK(ok.kind == outcome_kind::immediate);
+  CHECK(ok.timings.tcp_connected < ok.timings.tls_done);  // a real TLS phase
+
+  // The system store does not know the test's certificate: this side refuses it.
+  const connect_outcome refused = connect_with(lean_options());
+  CHECK(refused.kind == outcome_kind::failed);
+  CHECK(refused.cause.error == errc::certificate_rejected);
+  CHECK(refused.cause.cause() == "certificate_rejected");
+
+  client_context_options insecure = lean_options();
+  insecure.ws.insecure = true;
+  CHECK(connect_with(insecure).kind == outcome_kind::immediate);
+}
+
+TEST_CASE("lean transport: the probe uses the selected transport and diagnoses alike",
+          "[integration][client][lean][tls][probe]") {
+  temp_dir dir;
+  const std::string cert = dir.file("cert.pem");
+  const std::string key = dir.file("key.pem");
+  make_self_signed(cert, key, "DNS:relay.test");  // not 127.0.0.1
+  relay::embedded_relay_options ro;
+  ro.tls_certificate_file = cert;
+  ro.tls_private_key_file = key;
+  relay::embedded_relay relay(std::move(ro));
+  relay.start();
+  for (const transport_kind kind : {transport_kind::websocketpp, transport_kind::lean}) {
+    INFO("transport " << to_string(kind));
+    probe_options o;
+    o.transport = kind;
+    o.client = client_options_for(relay);
+    o.client.call_timeout = 5s;
+    o.total_timeout = 5s;
+    o.ws.ca_file = cert;  // trusted, but for another name
+    const probe_result bad_name = probe(o);
+    CHECK_FALSE(bad_name.ok);
+    CHECK(bad_name.cause == "certificate_rejected");
+    CHECK(bad_name.diagnosis == "TLS certificate of 127.0.0.1:" + std::to_string(relay.port()) +
+                                    " rejected: IP address mismatch");
+    o.ws.ca_file.clear();
+    o.ws.insecure = true;
+    const probe_result ok = probe(o);
+    CHECK(ok.ok);
+    CHECK(ok.attempts == 1);
   }
-  CHECK_FALSE(c.connected());
 }
 
 TEST_CASE("lean transport: heap per held connection is kilobytes below websocketpp's",
