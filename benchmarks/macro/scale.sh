@@ -28,7 +28,8 @@
 # SOURCE_IPS=127.0.1.1-127.0.1.8 (each generator connects from these, round-robin; 8 × 28K
 # ephemeral ports), CLI=build/release/cli/relayload-cli, OUT=/tmp/relayload-scale,
 # TRANSPORT (unset: the CLI's default; lean|websocketpp: the generators' --transport, baseline
-# included; never the relay's).
+# included; never the relay's), RELAY_ARGS (extra `relayload-cli relay` flags, e.g.
+# "--ping-interval 60"; word-split).
 # Bounded: every process gets a timeout; N/PROCS and N/WORKERS must stay under 19,000.
 #
 # Example: benchmarks/macro/scale.sh 3
@@ -63,7 +64,8 @@ summary_lines=()
 for run in $(seq "$RUNS"); do
   pre="$OUT/scale-n$N-p$PROCS-w$WORKERS-r$RAMP${TRANSPORT:+-$TRANSPORT}-$run"
   rm -rf "$pre.shards"; mkdir -p "$pre.shards"
-  start_relay "$pre.relay.log" --workers "$WORKERS"
+  # shellcheck disable=SC2086  # RELAY_ARGS is a list of flags
+  start_relay "$pre.relay.log" --workers "$WORKERS" ${RELAY_ARGS:-}
   sleep 0.5
   mapfile -t WORKER_PIDS < <(pgrep -P "$RELAY_PID")
   (( ${#WORKER_PIDS[@]} == WORKERS )) || { echo "scale.sh: expected $WORKERS relay workers, found ${#WORKER_PIDS[@]}" >&2; exit 1; }
@@ -105,4 +107,4 @@ for run in $(seq "$RUNS"); do
   sleep 3
 done
 printf '%s\n' "${summary_lines[@]}" | python3 "$HERE/analyse_scale.py" --summary \
-  "N=$N procs=$PROCS workers=$WORKERS transport=${TRANSPORT:-default} ramp=${RAMP}s hold=${DURATION}s threads=$THREADS source-ips=$SOURCE_IPS runs=$RUNS"
+  "N=$N procs=$PROCS workers=$WORKERS transport=${TRANSPORT:-default} relay-args='${RELAY_ARGS:-}' ramp=${RAMP}s hold=${DURATION}s threads=$THREADS source-ips=$SOURCE_IPS runs=$RUNS"
