@@ -71,22 +71,13 @@ maybe_error set_source_ips(const std::string& label, const std::string& text, ru
   return std::nullopt;
 }
 
-maybe_error set_insecure(const std::string& label, const std::string& text, run_options& o) {
+// A switch: "true" or "false" (a workload file's key; the command line gives "true").
+template <bool run_options::*Member>
+maybe_error set_switch(const std::string& label, const std::string& text, run_options& o) {
   if (text == "true")
-    o.insecure = true;
+    o.*Member = true;
   else if (text == "false")
-    o.insecure = false;
-  else
-    return label + ": '" + text + "' is not true or false";
-  return std::nullopt;
-}
-
-maybe_error set_compression(const std::string& label, const std::string& text,
-                            run_options& o) {
-  if (text == "true")
-    o.compression = true;
-  else if (text == "false")
-    o.compression = false;
+    o.*Member = false;
   else
     return label + ": '" + text + "' is not true or false";
   return std::nullopt;
@@ -152,10 +143,11 @@ const std::vector<run_flag>& run_flag_table() {
        "local addresses to connect from, e.g. 127.0.0.2-127.0.0.17 or a,b,c", &set_source_ips},
       {"ca-file", run, false, "FILE", "PEM CA certificates for wss:// instead of the system store",
        &set_text<&run_options::ca_file>},
-      {"insecure", run, true, "", "do not verify the relay's TLS certificate", &set_insecure},
+      {"insecure", run, true, "", "do not verify the relay's TLS certificate",
+       &set_switch<&run_options::insecure>},
       {"compression", run, true, "",
        "offer permessage-deflate like browsers (--transport=lean; the relay decides)",
-       &set_compression},
+       &set_switch<&run_options::compression>},
       {"transport", run, false, "KIND",
        "WebSocket client: lean (relayload's own, the default) or websocketpp",
        &set_transport},

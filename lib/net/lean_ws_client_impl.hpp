@@ -41,6 +41,24 @@ class utf8_validator {
 /// True when `s` is complete, valid UTF-8.
 bool valid_utf8(std::string_view s) noexcept;
 
+// HTTP header text (the upgrade response, the extension answer): ASCII case folding and
+// optional whitespace.
+inline char ascii_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+inline std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 /// Why the parser gave up: the close code this side sends, the cause for close_info.error
 /// and a short reason (a string literal) for the close frame.
 struct ws_failure {

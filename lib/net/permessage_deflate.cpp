@@ -8,28 +8,14 @@
 #include <cstring>
 #include <new>
 
+#include "net/lean_ws_client_impl.hpp"
+
 namespace relayload::net::detail {
 
 // ---------------------------------------------------------------------------------------
 // the server's answer
 
 namespace {
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // "8" … "15" (RFC 7692 §7.1.2: 1*DIGIT without a leading zero, 8–15); 0 when not that.
 std::uint8_t window_bits(std::string_view v) noexcept {
