@@ -46,27 +46,6 @@ struct tls_recorder final : net::lean_ws_handler {
   std::vector<std::string> messages;
 };
 
-/// Two self-signed certificates: one for 127.0.0.1 and localhost, one for relay.test only.
-struct tls_certs {
-  tls_certs() {
-    cert = dir.file("cert.pem");
-    key = dir.file("key.pem");
-    make_self_signed(cert, key, "IP:127.0.0.1,DNS:localhost");
-    other_cert = dir.file("other.pem");
-    other_key = dir.file("other-key.pem");
-    make_self_signed(other_cert, other_key, "DNS:relay.test");
-  }
-  net::ws_server_options server_options(bool other = false) const {
-    net::ws_server_options o;
-    o.tls_certificate_file = other ? other_cert : cert;
-    o.tls_private_key_file = other ? other_key : key;
-    o.max_message_size = 1 << 20;
-    return o;
-  }
-  temp_dir dir;
-  std::string cert, key, other_cert, other_key;
-};
-
 net::ws_url url_on(const std::string& scheme_host, std::uint16_t port) {
   return *net::ws_url::parse(scheme_host + ":" + std::to_string(port) + "/connection/websocket");
 }

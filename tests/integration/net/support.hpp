@@ -94,6 +94,28 @@ inline std::uint16_t closed_port(asio::io_context& io) {
 using relayload::test::make_self_signed;
 using relayload::test::temp_dir;
 
+/// Two self-signed certificates in a temporary folder: one for 127.0.0.1 and localhost,
+/// one for relay.test only; server_options() serves one of them (messages up to 1 MiB).
+struct tls_certs {
+  tls_certs() {
+    cert = dir.file("cert.pem");
+    key = dir.file("key.pem");
+    make_self_signed(cert, key, "IP:127.0.0.1,DNS:localhost");
+    other_cert = dir.file("other.pem");
+    other_key = dir.file("other-key.pem");
+    make_self_signed(other_cert, other_key, "DNS:relay.test");
+  }
+  net::ws_server_options server_options(bool other = false) const {
+    net::ws_server_options o;
+    o.tls_certificate_file = other ? other_cert : cert;
+    o.tls_private_key_file = other ? other_key : key;
+    o.max_message_size = 1 << 20;
+    return o;
+  }
+  temp_dir dir;
+  std::string cert, key, other_cert, other_key;
+};
+
 /// Reads from a raw socket until `marker` appears or `limit` passes; returns the data.
 inline std::string read_until(asio::io_context& io, asio::ip::tcp::socket& s,
                               const std::string& marker, std::chrono::milliseconds limit = 5s) {

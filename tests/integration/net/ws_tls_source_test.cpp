@@ -12,32 +12,9 @@ using namespace net_test;
 using relayload::condition;
 using relayload::errc;
 
-namespace {
-
-struct tls_fixture {
-  tls_fixture() {
-    cert = dir.file("cert.pem");
-    key = dir.file("key.pem");
-    make_self_signed(cert, key, "IP:127.0.0.1,DNS:localhost");
-    other_cert = dir.file("other.pem");
-    other_key = dir.file("other-key.pem");
-    make_self_signed(other_cert, other_key, "DNS:relay.test");
-  }
-  net::ws_server_options server_options(bool other = false) const {
-    net::ws_server_options o;
-    o.tls_certificate_file = other ? other_cert : cert;
-    o.tls_private_key_file = other ? other_key : key;
-    return o;
-  }
-  temp_dir dir;
-  std::string cert, key, other_cert, other_key;
-};
-
-}  // namespace
-
 TEST_CASE("wss: a self-signed certificate fails verification by default",
           "[net][integration][tls]") {
-  tls_fixture f;
+  tls_certs f;
   asio::io_context io;
   echo_server srv(io, f.server_options());
   CHECK(srv.server.url().rfind("wss://127.0.0.1:", 0) == 0);
@@ -58,7 +35,7 @@ TEST_CASE("wss: a self-signed certificate fails verification by default",
 }
 
 TEST_CASE("wss: trusted through ca_file with every phase timed", "[net][integration][tls]") {
-  tls_fixture f;
+  tls_certs f;
   asio::io_context io;
   echo_server srv(io, f.server_options());
   net::ws_client_context_options o;
@@ -91,7 +68,7 @@ TEST_CASE("wss: trusted through ca_file with every phase timed", "[net][integrat
 }
 
 TEST_CASE("wss: a trusted certificate for another name is refused", "[net][integration][tls]") {
-  tls_fixture f;
+  tls_certs f;
   asio::io_context io;
   echo_server srv(io, f.server_options(/*other=*/true));  // only DNS:relay.test
   net::ws_client_context_options o;
@@ -130,7 +107,7 @@ TEST_CASE("wss: an expired certificate is refused with OpenSSL's reason",
 }
 
 TEST_CASE("wss: insecure skips verification", "[net][integration][tls]") {
-  tls_fixture f;
+  tls_certs f;
   asio::io_context io;
   echo_server srv(io, f.server_options(/*other=*/true));
   net::ws_client_context_options o;
@@ -147,7 +124,7 @@ TEST_CASE("wss: insecure skips verification", "[net][integration][tls]") {
 
 TEST_CASE("wss: a plain ws client talking to a TLS server fails cleanly",
           "[net][integration][tls]") {
-  tls_fixture f;
+  tls_certs f;
   asio::io_context io;
   net::ws_server_options so = f.server_options();
   so.handshake_timeout = 500ms;
