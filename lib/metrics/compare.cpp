@@ -314,6 +314,11 @@ bool numerically_equal(const config_value& a, const config_value& b) {
 // Keys that never change what a result means.
 bool neutral_key(std::string_view key) { return key == "seed" || key == "sourceIps"; }
 
+// Keys a relayload report records only since a later version: a report without one says
+// nothing about it (a baseline from before may have used either value), so only two
+// recorded values that differ are a difference.
+bool recorded_later(std::string_view key) { return key == "transport" || key == "compression"; }
+
 // Per side: the mean of the runs' values and its standard error.
 struct side_value {
   std::optional<double> mean;
@@ -386,7 +391,7 @@ std::vector<std::string> comparison_differences(const run_figures& base,
     if (unused(base, key) && unused(candidate, key)) return;
     const config_value* b = base.config.find(key);
     const config_value* c = candidate.config.find(key);
-    if ((b == nullptr || c == nullptr) && partial_records) return;
+    if ((b == nullptr || c == nullptr) && (partial_records || recorded_later(key))) return;
     if (b != nullptr && c != nullptr && numerically_equal(*b, *c)) return;
     out.push_back(fmt::format("{} is {} in the base but {} in the candidate", key, value_text(b),
                               value_text(c)));

@@ -49,6 +49,10 @@ metrics::config_map report_config(const run_options& options, const scenario_inf
       c.set("messageTimeoutSec", seconds(options.message_timeout));
     }
   }
+  // Which WebSocket client measured, and whether it asked for compression: both change
+  // the client's share of every latency and what the relay spends.
+  c.set("transport", std::string(client::to_string(options.transport)));
+  c.set("compression", options.compression);
   c.set("connectTimeoutSec", seconds(options.connect_timeout));
   c.set("commandTimeoutSec", seconds(options.command_timeout));
   c.set("sourceIps", static_cast<std::int64_t>(options.source_ips.size()));

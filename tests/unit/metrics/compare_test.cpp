@@ -269,6 +269,18 @@ TEST_CASE("comparison_differences names the option that differs", "[compare]") {
   report unused_base = base;
   unused_base.config_unused.push_back("crypto");
   CHECK(comparison_differences(figures_of(unused_base), figures_of(unused)).empty());
+
+  // The WebSocket client and compression: recorded since a later version, so a baseline
+  // without them is not refused, but two recorded values that differ are.
+  report lean = base;
+  lean.config.set("transport", std::string("lean"));
+  lean.config.set("compression", false);
+  CHECK(comparison_differences(figures_of(base), figures_of(lean)).empty());
+  report wspp = lean;
+  wspp.config.set("transport", std::string("websocketpp"));
+  const auto t = comparison_differences(figures_of(lean), figures_of(wspp));
+  REQUIRE(t.size() == 1);
+  CHECK(t[0] == "transport is 'lean' in the base but 'websocketpp' in the candidate");
 }
 
 TEST_CASE("an original-tool document is read as figures", "[compare][original]") {

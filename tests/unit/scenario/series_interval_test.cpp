@@ -153,3 +153,17 @@ TEST_CASE("the report's configuration names the options a scenario does not use"
   CHECK(storm.find("stormOutageSec") != nullptr);
   CHECK(storm.find("messagesPerSession") != nullptr);
 }
+
+TEST_CASE("the report's configuration names the WebSocket client and compression",
+          "[scenario][config]") {
+  sc::run_options o;
+  const auto config = [&o] { return sc::report_config(o, builtin("steady-state")); };
+  REQUIRE(config().find("transport") != nullptr);
+  CHECK(*config().find("transport") == relayload::metrics::config_value(std::string("lean")));
+  CHECK(*config().find("compression") == relayload::metrics::config_value(false));
+  o.transport = relayload::client::transport_kind::websocketpp;
+  o.compression = true;
+  CHECK(*config().find("transport") ==
+        relayload::metrics::config_value(std::string("websocketpp")));
+  CHECK(*config().find("compression") == relayload::metrics::config_value(true));
+}
