@@ -515,11 +515,25 @@ std::array<char, 28> websocket_accept(std::string_view key) noexcept {
   const std::size_t k = std::min<std::size_t>(key.size(), sizeof joined - guid.size());
   std::memcpy(joined, key.data(), k);
   std::memcpy(joined + k, guid.data(), guid.size());
+  // One fetched SHA-1 and one digest context per thread: EVP_Digest with EVP_sha1() looks
+  // the algorithm up in OpenSSL 3's provider store and allocates a context on every call,
+  // ~5 µs of a ~90 µs connect (perf, benchmarks/RESULTS.md).
+  struct sha1_state {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~sha1_state() {
+      EVP_MD_CTX_free(ctx);
+      EVP_MD_free(md);
+    }
+  };
+  thread_local sha1_state sha1;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_len = 0;
   std::array<char, 28> out{};
-  if (EVP_Digest(joined, k + guid.size(), digest, &digest_len, EVP_sha1(), nullptr) != 1 ||
-      digest_len != 20) {
+  if (sha1.md == nullptr || sha1.ctx == nullptr ||
+      EVP_DigestInit_ex2(sha1.ctx, sha1.md, nullptr) != 1 ||
+      EVP_DigestUpdate(sha1.ctx, joined, k + guid.size()) != 1 ||
+      EVP_DigestFinal_ex(sha1.ctx, digest, &digest_len) != 1 || digest_len != 20) {
     return out;  // all zero: never equal to a server's value
   }
   base64(digest, 20, out.data());
