@@ -61,6 +61,15 @@ using wall_ms = std::chrono::time_point<std::chrono::system_clock, std::chrono::
 // shards by then (a rank that is later starts at once and its lateness shows in latencies).
 constexpr std::chrono::milliseconds start_lead{1500};
 
+// A non-negative whole number from OpenMPI's environment; `fallback` when unset or not one.
+long env_number(const char* name, long fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  const long parsed = std::strtol(v, &end, 10);
+  return end != v && *end == '\0' && parsed >= 0 ? parsed : fallback;
+}
+
 // MPI_Init/MPI_Finalize around the launcher. Finalize runs on every return path.
 class mpi_session {
  public:
@@ -488,12 +497,7 @@ class rank_progress {
 // reports a quarter of that (at least 400 ms) before it, so that it can still read, merge and
 // write what it has — also on a loaded machine, where 400 ms of wall time is little CPU.
 std::chrono::milliseconds report_wait_after_signal() {
-  long seconds = 1;
-  if (const char* v = std::getenv("OMPI_MCA_odls_base_sigkill_timeout"); v != nullptr && *v) {
-    char* end = nullptr;
-    const long parsed = std::strtol(v, &end, 10);
-    if (end != v && *end == '\0' && parsed >= 0) seconds = parsed;
-  }
+  const long seconds = env_number("OMPI_MCA_odls_base_sigkill_timeout", 1);
   const std::chrono::milliseconds until_kill(seconds * 1000);
   const std::chrono::milliseconds to_write =  // to read, merge and write the reports
       std::max(std::chrono::milliseconds(400), until_kill / 4);
@@ -847,9 +851,17 @@ int run_distributed(const parsed_command& command, const scenario::scenario_regi
   pre.client_sockets = job->sockets(pacing::shard{options.shard_index, options.shard_count});
   pre.server_sockets = relay ? job->sockets(pacing::shard{0, 1}) : 0;
   pre.source_addresses = options.source_ips.empty() ? 1 : options.source_ips.size();
+  // The ranks on one host share its port space: the advice counts all of them (OpenMPI
+  // says how many run here) and is printed once per host, by its first local rank.
+  const auto local_ranks = static_cast<std::uint64_t>(env_number("OMPI_COMM_WORLD_LOCAL_SIZE", 1));
+  pre.run_client_sockets = pre.client_sockets * std::max<std::uint64_t>(local_ranks, 1);
   const auto pf = net::run_preflight(pre);
   for (const auto& a : pf.actions)
     fmt::print("[relayload] rank {}: pre-flight: {}\n", mpi.rank(), a);
+  if (env_number("OMPI_COMM_WORLD_LOCAL_RANK", 0) == 0) {
+    for (const auto& a : pf.advice)
+      fmt::print("[relayload] {}: pre-flight advice: {}\n", mpi.host(), a);
+  }
   if (!pf.ok()) {
     std::string why = "pre-flight failed on " + mpi.host() + ":";
     for (const auto& p : pf.problems) why += " " + p + ";";

@@ -347,7 +347,12 @@ int run_scenario(const parsed_command& command, const scenario::scenario_registr
   const std::uint64_t units = pacing::shard{options.shard_index, options.shard_count}.size_of(
       options.unit_count(info.uses_pairs));
   const std::uint64_t sockets = info.uses_pairs || options.storm_pairs ? units * 2 : units;
-  if (const int code = check_preflight(sockets, options.target.empty(), options.source_ips.size());
+  // The shards of one run usually share this machine's ports (scale.sh); the advice on
+  // source addresses counts them all.
+  const std::uint64_t all_units = options.unit_count(info.uses_pairs);
+  const std::uint64_t run_sockets = info.uses_pairs || options.storm_pairs ? all_units * 2 : all_units;
+  if (const int code = check_preflight(sockets, options.target.empty(), options.source_ips.size(),
+                                       run_sockets);
       code != exit_code::ok) {
     return code;
   }

@@ -104,13 +104,15 @@ std::unique_ptr<relay::embedded_relay> start_embedded_relay(const scenario::run_
 }
 
 int check_preflight(std::uint64_t client_sockets, bool embedded_relay,
-                    std::size_t source_addresses) {
+                    std::size_t source_addresses, std::uint64_t run_client_sockets) {
   net::preflight_request pre;
   pre.client_sockets = client_sockets;
   pre.server_sockets = embedded_relay ? client_sockets : 0;
   pre.source_addresses = source_addresses == 0 ? 1 : source_addresses;
+  pre.run_client_sockets = run_client_sockets;
   const auto pf = net::run_preflight(pre);
   for (const auto& a : pf.actions) fmt::print("[relayload] pre-flight: {}\n", a);
+  for (const auto& a : pf.advice) fmt::print("[relayload] pre-flight advice: {}\n", a);
   if (!pf.ok()) {
     std::cerr << "relayload-cli: pre-flight failed; this run cannot hold what it asks for:\n";
     for (const auto& p : pf.problems) std::cerr << "  - " << p << "\n";

@@ -24,8 +24,10 @@ std::unique_ptr<relay::embedded_relay> start_embedded_relay(const scenario::run_
                                                             std::string& target);
 /// Pre-flight of the process limits for `client_sockets` (and as many server sockets with
 /// the embedded relay in this process); exit_code::ok, or exit_code::preflight after listing
-/// every problem. Call it before anything opens a socket.
+/// every problem. Prints the advice (e.g. more source addresses) without stopping.
+/// `run_client_sockets`: the whole run's client sockets when this process is one shard of it
+/// (0: `client_sockets`). Call it before anything opens a socket.
 int check_preflight(std::uint64_t client_sockets, bool embedded_relay,
-                    std::size_t source_addresses);
+                    std::size_t source_addresses, std::uint64_t run_client_sockets = 0);
 
 }  // namespace relayload::cli

@@ -26,7 +26,9 @@
 #
 # Environment (defaults): N=100000 PROCS=6 WORKERS=7 RAMP=20 DURATION=60 THREADS=1
 # SOURCE_IPS=127.0.1.1-127.0.1.8 (each generator connects from these, round-robin; 8 × 28K
-# ephemeral ports), CLI=build/release/cli/relayload-cli, OUT=/tmp/relayload-scale,
+# ephemeral ports; above half of an address's ports, ~14K connections per address, connect()'s
+# port search costs more than the connect: for 250K pass 128, as the CLI's pre-flight advice
+# says), CLI=build/release/cli/relayload-cli, OUT=/tmp/relayload-scale,
 # TRANSPORT (unset: the CLI's default; lean|websocketpp: the generators' --transport, baseline
 # included; never the relay's), RELAY_ARGS (extra `relayload-cli relay` flags, e.g.
 # "--ping-interval 60"; word-split).

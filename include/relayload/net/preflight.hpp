@@ -18,6 +18,10 @@ struct preflight_request {
   std::uint64_t server_sockets = 0;
   /// Distinct local source addresses the client sockets are spread over (0 or 1: one).
   std::uint64_t source_addresses = 1;
+  /// The whole run's client sockets when this process is one shard of it (--shard, MPI
+  /// ranks) and the shards share this machine's port space; 0: `client_sockets`. Only the
+  /// advice uses it (the kernel's port space is per machine, not per process).
+  std::uint64_t run_client_sockets = 0;
   /// Whether the destination is on this machine (loopback): both ends then sit in the
   /// conntrack table and in this machine's port range.
   bool loopback_target = true;
@@ -48,6 +52,9 @@ struct preflight_result {
   std::vector<std::string> problems;
   /// What was changed (e.g. "raised the soft open-file limit from 1024 to 20000").
   std::vector<std::string> actions;
+  /// What would make the run cheaper or steadier without being needed for it to run (e.g.
+  /// more source addresses before connect()'s port search gets expensive). Not a problem.
+  std::vector<std::string> advice;
 
   bool ok() const noexcept { return problems.empty(); }
 };
@@ -64,5 +71,14 @@ preflight_result run_preflight(const preflight_request& request);
 /// The pure part of run_preflight, for tests: the problems of `request` under `limits`.
 std::vector<std::string> preflight_problems(const preflight_request& request,
                                             const system_limits& limits);
+
+/// The pure part of the advice: when the run's connections would fill more than half of
+/// each source address's ephemeral ports towards one destination, the kernel's search for a
+/// free port in connect() becomes the largest share of the generator's CPU (measured:
+/// benchmarks/RESULTS.md, "250,000 connections"), so it advises about one source address
+/// per 2,000 connections. Empty when that share is lower, or when ports are already short
+/// (then it is a problem, not advice).
+std::vector<std::string> preflight_advice(const preflight_request& request,
+                                          const system_limits& limits);
 
 }  // namespace relayload::net

@@ -65,3 +65,54 @@ TEST_CASE("read_system_limits reads this machine", "[net][preflight]") {
   CHECK(l.open_files_soft > 0);
   CHECK(l.open_files_hard >= l.open_files_soft);
 }
+
+TEST_CASE("preflight advises more source addresses before the port search gets expensive",
+          "[net][preflight]") {
+  auto l = machine_like_this();
+  l.open_files_soft = l.open_files_hard = 1000000;
+  net::preflight_request r;
+  r.client_sockets = 10000;  // 35 % of one address's 28,232 ports: measured cheap, no advice
+  CHECK(net::preflight_advice(r, l).empty());
+
+  r.client_sockets = 100000;
+  r.source_addresses = 8;  // 12,500 per address = 44 %: measured cheap, no advice
+  CHECK(net::preflight_advice(r, l).empty());
+  r.source_addresses = 6;  // 16,667 per address = 59 %
+  const auto advice = net::preflight_advice(r, l);
+  REQUIRE(advice.size() == 1);
+  CHECK(advice[0].find("100000 connections from 6 source address(es) take 59%") !=
+        std::string::npos);
+  CHECK(advice[0].find("about 50 addresses") != std::string::npos);
+  CHECK(advice[0].find("127.0.1.1-127.0.1.50") != std::string::npos);
+  CHECK(net::preflight_problems(r, l).empty());  // advice, not a problem: the run goes ahead
+
+  r.source_addresses = 64;  // 1,563 per address
+  CHECK(net::preflight_advice(r, l).empty());
+}
+
+TEST_CASE("preflight advice counts every shard of the run that shares this machine",
+          "[net][preflight]") {
+  auto l = machine_like_this();
+  net::preflight_request r;
+  r.client_sockets = 17858;  // one of 14 shards of 250,000
+  r.run_client_sockets = 250000;
+  r.source_addresses = 16;
+  const auto advice = net::preflight_advice(r, l);
+  REQUIRE(advice.size() == 1);
+  CHECK(advice[0].find("250000 connections (the whole run, all shards on this machine)") !=
+        std::string::npos);
+  CHECK(advice[0].find("about 125 addresses") != std::string::npos);
+
+  r.run_client_sockets = 0;  // alone, 17,858 over 16 addresses is cheap
+  CHECK(net::preflight_advice(r, l).empty());
+}
+
+TEST_CASE("preflight gives no advice where ports are short: that is a problem",
+          "[net][preflight]") {
+  auto l = machine_like_this();
+  l.open_files_soft = l.open_files_hard = 1000000;
+  net::preflight_request r;
+  r.client_sockets = 40000;  // more than one address's ports
+  CHECK(net::preflight_advice(r, l).empty());
+  REQUIRE(net::preflight_problems(r, l).size() == 1);
+}
