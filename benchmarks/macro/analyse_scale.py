@@ -38,6 +38,11 @@ def run(prefix, n, procs, hold_s, rcs, load_start, load_end):
     relays = [k for k in samples if k.startswith("relay")]
     t = hold_start + hold_s / 2
     gen_cpu = sum(nearest(samples[g], t)[1] for g in gens)
+    # The same CPU split in two: up to the moment every connection had its outcome (the
+    # connect cost) and from then to mid-hold (holding: pings and pongs), per connection-minute.
+    gen_cpu_ramp = sum(nearest(samples[g], hold_start)[1] for g in gens)
+    relay_cpu_ramp = sum(nearest(samples[r], hold_start)[1] - relay0[r][0][1] for r in relays)
+    held_min = (hold_s / 2) / 60.0
     gen_rss_over_base = sum(nearest(samples[g], t)[2] - base_rss for g in gens)
     relay_cpu = sum(nearest(samples[r], t)[1] - relay0[r][0][1] for r in relays)
     relay_rss = sum(nearest(samples[r], t)[2] - relay0[r][0][2] for r in relays)
@@ -58,9 +63,13 @@ def run(prefix, n, procs, hold_s, rcs, load_start, load_end):
         "drops": ss.get("disconnectEvents"),
         "stability": ss.get("connectionStability"),
         "genCpuUsPerConn": round(gen_cpu * 1e6 / ok, 1) if ok else None,
+        "genCpuUsPerConnToHold": round(gen_cpu_ramp * 1e6 / ok, 1) if ok else None,
+        "genCpuUsPerConnMinHeld": round((gen_cpu - gen_cpu_ramp) * 1e6 / ok / held_min, 1) if ok else None,
         "genKBPerConn": round(gen_rss_over_base / ok, 2) if ok else None,
         "genBaseRssKB": base_rss,
         "relayCpuUsPerConn": round(relay_cpu * 1e6 / ok, 1) if ok else None,
+        "relayCpuUsPerConnToHold": round(relay_cpu_ramp * 1e6 / ok, 1) if ok else None,
+        "relayCpuUsPerConnMinHeld": round((relay_cpu - relay_cpu_ramp) * 1e6 / ok / held_min, 1) if ok else None,
         "relayKBPerConn": round(relay_rss / ok, 2) if ok else None,
         "errors": {e["cause"]: e["count"] for e in (merged or {}).get("results", {}).get("errors", {}).get("byCause", [])},
         "partial": (merged or {}).get("partial"),
@@ -72,8 +81,9 @@ def run(prefix, n, procs, hold_s, rcs, load_start, load_end):
 
 def summary(title):
     keys = ["successful", "failed", "connectSpanS", "connectRate", "connectP50ms", "connectP99ms",
-            "connectMaxMs", "retries", "drops", "stability", "genCpuUsPerConn", "genKBPerConn",
-            "relayCpuUsPerConn", "relayKBPerConn"]
+            "connectMaxMs", "retries", "drops", "stability", "genCpuUsPerConn", "genCpuUsPerConnToHold",
+            "genCpuUsPerConnMinHeld", "genKBPerConn", "relayCpuUsPerConn", "relayCpuUsPerConnToHold",
+            "relayCpuUsPerConnMinHeld", "relayKBPerConn"]
     print_summary(title, keys, "exits")
 
 
