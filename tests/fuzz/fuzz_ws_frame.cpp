@@ -2,7 +2,10 @@
 // arbitrary bytes. Besides "no crash, no sanitizer report", it checks that the frame parser
 // does not depend on how the stream is split (whole vs. chunks chosen by the input), that
 // every text message it delivers is UTF-8 and within the size limit, and that an accepted
-// upgrade response is incomplete when cut anywhere before its end.
+// upgrade response is incomplete when cut anywhere before its end. A third mode covers
+// permessage-deflate: the server's Sec-WebSocket-Extensions answer, inflating arbitrary
+// bytes (never more than the limit delivered, any split of the stream into two messages
+// allowed), and deflate → inflate round trips under every window size and takeover choice.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "net/lean_ws_client_impl.hpp"
+#include "net/permessage_deflate_impl.hpp"
 
 namespace {
 
@@ -86,16 +90,71 @@ void fuzz_upgrade(std::string_view in) {
   }
 }
 
+// flags: bits 0-2 the server's window (8 + n), bit 3 server_no_context_takeover, bits 4-6
+// the client's window (8 + n), bit 7 client_no_context_takeover. `rest` is an extension
+// answer up to its first NUL, then the bytes to inflate and to round-trip.
+void fuzz_deflate(std::string_view rest, std::size_t max, std::uint8_t flags) {
+  const std::size_t nul = rest.find('\0');
+  const std::string_view answer = rest.substr(0, nul);
+  const std::string_view data = nul == std::string_view::npos ? std::string_view{} : rest.substr(nul + 1);
+
+  detail::deflate_params parsed;
+  if (detail::parse_deflate_response(answer, parsed) == nullptr) {
+    check(parsed.server_max_window_bits >= 8 && parsed.server_max_window_bits <= 15);
+    check(parsed.client_max_window_bits >= 8 && parsed.client_max_window_bits <= 15);
+  }
+
+  detail::deflate_params p;
+  p.server_max_window_bits = static_cast<std::uint8_t>(8 + (flags & 7));
+  p.server_no_context_takeover = (flags & 8) != 0;
+  p.client_max_window_bits = static_cast<std::uint8_t>(8 + ((flags >> 4) & 7));
+  p.client_no_context_takeover = (flags & 0x80) != 0;
+
+  // Arbitrary bytes from a server, as two messages on one connection.
+  {
+    detail::permessage_deflate inflater(p);
+    std::string out;
+    using st = detail::permessage_deflate::inflate_status;
+    const std::size_t half = data.size() / 2;
+    const st first = inflater.inflate(data.substr(0, half), max, out);
+    check(first != st::ok || out.size() <= max);
+    if (first == st::ok) {
+      const st second = inflater.inflate(data.substr(half), max, out);
+      check(second != st::ok || out.size() <= max);
+    }
+  }
+
+  // What our deflater sends, the peer's inflater (window 15, resetting when we reset) reads
+  // back exactly; twice, so that context takeover is exercised.
+  {
+    detail::permessage_deflate sender(p);
+    detail::deflate_params peer_params;
+    peer_params.server_max_window_bits = p.client_max_window_bits;  // the window we compress within
+    peer_params.server_no_context_takeover = p.client_no_context_takeover;
+    detail::permessage_deflate peer(peer_params);
+    for (int round = 0; round < 2; ++round) {
+      std::string wire;
+      check(sender.deflate(data, wire));
+      std::string back;
+      check(peer.inflate(wire, data.size(), back) ==
+            detail::permessage_deflate::inflate_status::ok);
+      check(back == data);
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 3) return 0;
   const std::string_view rest(reinterpret_cast<const char*>(data) + 3, size - 3);
+  const std::size_t max = 1 + static_cast<std::size_t>(data[1]) * 64;  // 1 .. 16321 bytes
   if ((data[0] & 1) == 0) {
-    const std::size_t max = 1 + static_cast<std::size_t>(data[1]) * 64;  // 1 .. 16321 bytes
     fuzz_frames(rest, max, data[2]);
-  } else {
+  } else if ((data[0] & 3) == 1) {
     fuzz_upgrade(rest);
+  } else {
+    fuzz_deflate(rest, max, data[2]);
   }
   return 0;
 }
