@@ -116,12 +116,11 @@ std::vector<std::string> preflight_advice(const preflight_request& r, const syst
   constexpr std::uint64_t per_address = 2000;
   const std::uint64_t want = (run + per_address - 1) / per_address;
   std::string s = "source addresses: " + num(run) + " connections";
-  if (run != r.client_sockets) s += " (the whole run's, if all its shards run on this machine)";
+  if (run != r.client_sockets) s += " (the whole run, all shards on this machine)";
   s += " from " + num(sources) + " source address(es) take " + num(run * 100 / (ports * sources)) +
        "% of each address's " + num(ports) + " ephemeral ports towards the target; connect()'s " +
        "search for a free port then costs more than the rest of the connect. --source-ips with " +
-       "about " + num(want) + (want == 1 ? " address" : " addresses") + " (one per " +
-       num(per_address) + " connections";
+       "about " + num(want) + " addresses (one per " + num(per_address) + " connections";
   if (want <= 254) s += ", e.g. 127.0.1.1-127.0.1." + num(want) + " on loopback";
   s += ") keeps it cheap";
   out.push_back(std::move(s));

@@ -99,7 +99,7 @@ TEST_CASE("preflight advice counts every shard of the run that shares this machi
   r.source_addresses = 16;
   const auto advice = net::preflight_advice(r, l);
   REQUIRE(advice.size() == 1);
-  CHECK(advice[0].find("250000 connections (the whole run's, if all its shards run on this machine)") !=
+  CHECK(advice[0].find("250000 connections (the whole run, all shards on this machine)") !=
         std::string::npos);
   CHECK(advice[0].find("about 125 addresses") != std::string::npos);
 
